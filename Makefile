@@ -1,0 +1,82 @@
+# Expat Desk Assistant. The two commands for everyone: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BOT_PY      := $(VENV)/bot/bin/python
+APP_PY      := $(VENV)/app/bin/python
+UV          := $(VENV)/tools/bin/uv
+UV_VERSION  := 0.13.9
+# Rasa 3.6 runs on Python 3.10 only; the app env takes the newest supported Python found.
+PYTHON310   ?= $(shell command -v python3.10 2>/dev/null)
+APP_PYTHON  ?= $(shell for p in python3.12 python3.13 python3.11; do command -v $$p >/dev/null 2>&1 && { command -v $$p; break; }; done)
+export UV_PYTHON_DOWNLOADS := never
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install run test train eval bench seed migrate check-python browser clean
+
+help:
+	@echo "make run      set up, train if needed, start Rasa + action server + web app"
+	@echo "make test     the whole test suite (unit, data validation, end-to-end, browser)"
+	@echo "make install  create both environments (idempotent)"
+	@echo "make train    train a model into models/"
+	@echo "make eval     NLU evaluation on the held-out split"
+	@echo "make bench    latency / throughput / readiness figures"
+	@echo "make seed     demo consultation slots for the next two weeks"
+
+check-python:
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "make: python3.10 was not found. Rasa 3.6 needs exactly Python 3.10." >&2; \
+	  echo "      Install it (e.g. 'pyenv install 3.10' or your distribution's python3.10 package)" >&2; \
+	  echo "      or point to it: make PYTHON310=/path/to/python3.10 ..." >&2; exit 2; fi
+	@if [ -z "$(APP_PYTHON)" ]; then \
+	  echo "make: no Python 3.11, 3.12 or 3.13 found for the app env. Install one, or: make APP_PYTHON=/path/to/python3.12 ..." >&2; exit 2; fi
+
+$(UV):
+	@python3 -m venv $(VENV)/tools
+	@$(VENV)/tools/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/bot/.installed: requirements/bot.lock | check-python $(UV)
+	@echo "Installing the bot env (Python 3.10, Rasa)…"
+	@[ -x $(BOT_PY) ] || $(UV) venv -q --python "$(PYTHON310)" $(VENV)/bot
+	@$(UV) pip sync -q --python $(BOT_PY) requirements/bot.lock
+	@touch $@
+
+$(VENV)/app/.installed: requirements/app.lock | check-python $(UV)
+	@echo "Installing the app env ($(notdir $(APP_PYTHON)): action server, web app, tests)…"
+	@[ -x $(APP_PY) ] || $(UV) venv -q --python "$(APP_PYTHON)" $(VENV)/app
+	@$(UV) pip sync -q --python $(APP_PY) requirements/app.lock
+	@touch $@
+
+install: $(VENV)/bot/.installed $(VENV)/app/.installed
+
+migrate: install
+	@$(APP_PY) -m bot.db.migrate
+
+train: install
+	@$(APP_PY) -m bot.tools.model
+
+run: install
+	@$(APP_PY) -m bot.tools.stack
+
+seed: migrate
+	@$(APP_PY) -m bot.tools.seed
+
+# Real-browser tests use Debian's chromium (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "make: install Debian's chromium (sudo apt-get install chromium) for the browser tests" >&2; exit 2; fi; }
+
+test: install browser
+	@$(APP_PY) -m bot.tools.model
+	@$(APP_PY) -m pytest
+
+eval: install
+	@$(APP_PY) -m bot.training.evaluate
+
+bench: install
+	@$(APP_PY) -m bot.tools.bench
+
+clean:
+	rm -rf $(VENV) models var results

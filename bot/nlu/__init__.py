@@ -1,0 +1,1 @@
+"""Rasa graph components (bot env only). Import nothing from the app env here."""

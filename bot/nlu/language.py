@@ -1,0 +1,61 @@
+"""Rasa NLU component: emits a `language` entity ("de"/"en") only when sure.
+
+Registered as an entity extractor after the classifier. The slot `language`
+follows the entity with a `from_entity` mapping, so it stays unchanged on short
+or ambiguous messages (sticky). The page language from the widget is applied
+once, at session start, by `action_session_start`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.detect import detect
+
+ENTITY = "language"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class LanguageDetector(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageDetector":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            language = self.language_of(message)
+            if language:
+                entity = {
+                    "entity": ENTITY,
+                    "value": language,
+                    "start": 0,
+                    "end": 0,
+                    "confidence": 1.0,
+                    "extractor": self.__class__.__name__,
+                }
+                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages
+
+    @staticmethod
+    def language_of(message: Message) -> Optional[str]:
+        return detect(message.get(TEXT) or "")

@@ -1,0 +1,1 @@
+"""Developer tools: the local stack runner, seeding, staff accounts."""

@@ -1,0 +1,1 @@
+"""aiohttp web app: widget + demo page, staff UI and JSON API, health."""
