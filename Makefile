@@ -13,7 +13,7 @@ APP_PYTHON  ?= $(shell for p in python3.12 python3.13 python3.11; do command -v 
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install run test train eval bench seed migrate check-python browser clean
+.PHONY: help install run test train eval bench seed staff-user migrate check-python browser clean
 
 help:
 	@echo "make run      set up, train if needed, start Rasa + action server + web app"
@@ -23,6 +23,10 @@ help:
 	@echo "make eval     NLU evaluation on the held-out split"
 	@echo "make bench    latency / throughput / readiness figures"
 	@echo "make seed     demo consultation slots for the next two weeks"
+	@echo "make staff-user EMAIL=…  add a staff user (asks for the password)"
+	@echo "make ingest        capture new chat messages into the training inbox (the web app also does it)"
+	@echo "make export-inbox  write reviewed inbox questions into data/nlu/<lang>/inbox.yml"
+	@echo "make retrain       train a candidate, compare on the held-out split, swap it in if the gate passes"
 
 check-python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -62,6 +66,11 @@ run: install
 seed: migrate
 	@$(APP_PY) -m bot.tools.seed
 
+# Add a staff user (or reset a password): make staff-user EMAIL=name@example.org [ARGS="--role admin"]
+staff-user: migrate
+	@test -n "$(EMAIL)" || { echo "usage: make staff-user EMAIL=name@example.org [ARGS='--role admin --name \"…\"']" >&2; exit 2; }
+	@$(APP_PY) -m bot.tools.staff_user add "$(EMAIL)" $(ARGS)
+
 # Real-browser tests use Debian's chromium (no browser download).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -73,10 +82,23 @@ test: install browser
 	@$(APP_PY) -m pytest
 
 eval: install
-	@$(APP_PY) -m bot.training.evaluate
+	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BOT_PY) -m bot.training.evaluate $(EVAL_ARGS)
+	@$(APP_PY) -m bot.training.language_eval --out reports/eval
+
+# Training inbox → data → model (bot/training/; issue 7). RETRAIN_ARGS e.g. "--tolerance 0.03 --no-swap".
+.PHONY: ingest export-inbox retrain
+ingest: migrate
+	@$(APP_PY) -m bot.training.ingest
+
+export-inbox: migrate
+	@$(APP_PY) -m bot.training.ingest
+	@$(APP_PY) -m bot.training.export
+
+retrain: install
+	@$(APP_PY) -m bot.training.retrain $(RETRAIN_ARGS)
 
 bench: install
-	@$(APP_PY) -m bot.tools.bench
+	@$(APP_PY) -m bot.bench
 
 clean:
 	rm -rf $(VENV) models var results

@@ -46,6 +46,13 @@ class Settings:
     timezone: str = "Europe/Berlin"
     events_db_url: str = f"sqlite:///{VAR_DIR / 'rasa_events.db'}"
     cookie_secure: bool = False
+    # Production profile (README, "Configuration"): PostgreSQL tracker store + Redis lock store.
+    tracker_store_url: str | None = None
+    redis_url: str | None = None
+    event_broker_url: str | None = None
+    # Seconds between the web app's reads of the event table into the inbox; 0 = off
+    # (the default for hand-built settings in tests; from_env turns it on).
+    inbox_poll_seconds: float = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -70,6 +77,12 @@ class Settings:
             mail_from=env.get("MAIL_FROM", defaults.mail_from),
             mail_outbox=Path(env.get("MAIL_OUTBOX", str(defaults.mail_outbox))),
             timezone=env.get("DESK_TIMEZONE", defaults.timezone),
-            events_db_url=env.get("EVENTS_DB_URL", defaults.events_db_url),
+            events_db_url=env.get("EVENTS_DB_URL") or env.get("EVENT_BROKER_URL")
+            or env.get("TRACKER_STORE_URL")
+            or defaults.events_db_url,
             cookie_secure=env.get("COOKIE_SECURE", "") == "1",
+            tracker_store_url=env.get("TRACKER_STORE_URL") or None,
+            redis_url=env.get("REDIS_URL") or None,
+            event_broker_url=env.get("EVENT_BROKER_URL") or None,
+            inbox_poll_seconds=float(env.get("INBOX_POLL_SECONDS") or 3),
         )

@@ -1,13 +1,22 @@
 """Per-message language decision (de/en) for a bilingual chat.
 
 Pure logic, no Rasa import: the Rasa component in `bot.nlu.language` wraps it,
-and the tests call it directly.
+and the tests and `make eval` (bot/training/language_eval.py) call it directly.
 
 Returns a language only when the message says so clearly; `None` means "keep the
-conversation's language" (sticky). The sentence frame decides, not borrowed
-nouns: "where do I get the Meldebescheinigung?" is English because its function
-words are English. Names, towns, e-mail addresses, URLs and reference numbers are
-removed before anything is counted.
+conversation's language" (sticky). In order:
+1. an explicit request ("Can we speak English?", "Bitte auf Deutsch", "Ich spreche
+   kein Deutsch") decides, but merely naming a language does not ("Do I need German
+   for the Blue Card?" is an English question);
+2. thanks / ok / yes-no and other phatic messages keep the language;
+3. a greeting on its own decides ("Hallo", "Good morning");
+4. one- and two-word messages keep the language ("Steuernummer?", "Blue Card");
+5. the sentence frame decides, not borrowed nouns: "where do I get the
+   Meldebescheinigung?" is English because its function words are English;
+6. a weak frame decides only when lingua agrees; a message with no frame at all
+   only when lingua is very sure.
+Names, towns, e-mail addresses, URLs, references and numbers are removed before
+anything is counted.
 """
 
 from __future__ import annotations
@@ -15,53 +24,131 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Explicit requests to change the language, in either language.
-_SWITCH = {
-    "en": re.compile(
-        r"\b(english|englisch|auf englisch|in english|speak english|sprechen sie englisch)\b",
-        re.IGNORECASE,
-    ),
-    "de": re.compile(
-        r"\b(deutsch|german|auf deutsch|in german|speak german)\b", re.IGNORECASE
-    ),
-}
-_SWITCH_FRAME = re.compile(
-    r"\b(speak|talk|switch|answer|reply|write|continue|can we|could we|please|bitte|"
-    r"sprechen|sprich|schreib|antwort|wechseln|koennen wir|können wir|lieber|auf|in)\b",
-    re.IGNORECASE,
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'"})
+
+# --- 1. explicit requests ------------------------------------------------------
+_LANG = r"(?P<lang>english|englisch|german|deutsch)\b"
+_LANG_OF = {"english": "en", "englisch": "en", "german": "de", "deutsch": "de"}
+_OTHER = {"en": "de", "de": "en"}
+# In English the language name must end the request ("answer in German, please"), so
+# "Can you explain German tax classes?" names a topic, not a language to speak.
+_END = (r"(?=\s+(?:please|pls|plz|now|instead|again|too|only|then|if|with|from|so|because|since|as|"
+        r"i|and|yet|well|very|at|much|fluently|enough|really|anymore|[,.;:!?])|$)")
+# The same in German: the language ends the request or a verb of speaking follows
+# ("auf Englisch antworten"), so "Können Sie mir Englisch Kurse empfehlen?" is no request.
+_DE_END = (r"(?=\s+(?:sprechen|reden|schreiben|antworten|fuehren|weitermachen|weiterschreiben|weiter|"
+           r"erklaeren|sagen|wiederholen|kommunizieren|wechseln|chatten|umstellen|bitte|mit|und|aber|"
+           r"leider|so|sehr|gut|mehr|wirklich|deshalb|lieber|[,.;:!?])|$)")
+# Words allowed between a verb and the language: "reply to me in English".
+_FILL = r"(?:\s+(?:to|in|into|with|me|us|back|over|please|pls|plz|it|this|that|again|only|now|from\s+now\s+on))"
+_DE_FILL = r"(?:\s+(?:bitte|mir|mit\s+mir|uns|doch|mal|lieber|ab\s+jetzt|jetzt|nur|wieder|zu|zurueck|nach|auf|in|auch|gerne|gern|vielleicht))"
+
+_REQUESTS = [
+    # The whole message is the language: "English?", "In English, please", "Deutsch bitte".
+    r"^(?:(?:please|pls|plz|bitte|lieber|nur|noch|only|ok|okay|ab|jetzt|sofort|wieder|now|from|on|[,.;:!?])\s+)*"
+    r"(?:(?:in|auf)\s+)?" + _LANG
+    + r"(?:\s+(?:please|pls|plz|bitte|only|nur|weiter|thanks|danke|now|from|on|[,.;:!?]))*$",
+    # "Can we speak English?", "Could you please answer in German?", "Do you speak English?"
+    r"\b(?:can|could|would|shall|may|do)\s+(?:we|you|u)\s+(?:please\s+|pls\s+|maybe\s+|also\s+|just\s+)?"
+    r"(?:speak|talk|write|chat|continue|switch|change|answer|reply|respond|communicate|understand|"
+    r"explain|say|tell\s+me|go\s+on)" + _FILL + r"{0,4}\s+" + _LANG + _END,
+    # "Can I write to you in English?", "Can I speak German with you?"
+    r"\b(?:can|may)\s+i\s+(?:speak|talk|write|chat)\s+(?:to|with)\s+(?:you|u)\s+in\s+" + _LANG + _END,
+    r"\b(?:can|may)\s+i\s+(?:speak|talk|write|chat)\s+(?:in\s+)?" + _LANG + r"\s+(?:to|with)\s+(?:you|u)\b",
+    # Imperative at the start: "Switch to English", "Please answer in German".
+    r"^(?:(?:ok|okay|please|pls|hi|hello|hey|sorry|so|now|and|let's|lets|let\s+us)\s+)*"
+    r"(?:speak|talk|write|answer|reply|respond|continue|switch|change|go\s+back)" + _FILL + r"{0,4}\s+" + _LANG + _END,
+    # "I'd prefer English", "I'd rather speak German"
+    r"\b(?:prefer|rather|preferably)(?:\s+(?:to\s+)?(?:speak|talk|write|chat|continue))?" + _FILL + r"{0,3}\s+" + _LANG + _END,
+    # "Können wir Englisch sprechen?", "Kannst du auf Deutsch schreiben?", "Kannst du Deutsch?"
+    r"\b(?:koennen|koennten|kannst|koenntest|koennt|kann)\s+(?:wir|sie|du|ihr)" + _DE_FILL + r"{0,4}\s+" + _LANG + _DE_END,
+    # "Sprechen Sie Englisch?", "Sprichst du auch Deutsch?", "Sprechen wir Deutsch?"
+    r"\b(?:sprechen|sprichst|sprecht|verstehen|verstehst|redest|reden)\s+(?:sie|du|ihr|wir)(?:\s+(?:auch|gut))?\s+" + _LANG + _DE_END,
+    # Imperative at the start: "Antworte bitte auf Deutsch", "Wechsel auf Englisch".
+    r"^(?:(?:ok|okay|bitte|hallo|hi)\s+)*(?:antworte|antwortet|antworten\s+sie|schreib|schreibe|schreiben\s+sie|"
+    r"sprich|sprechen\s+sie|rede|reden\s+sie|wechsle|wechsel|wechseln\s+sie|wechseln\s+wir|weiter)"
+    + _DE_FILL + r"{0,4}\s+" + _LANG + _DE_END,
+    # "Lieber auf Englisch", "am liebsten Deutsch"
+    r"\b(?:lieber|am\s+liebsten)(?:\s+(?:auf|in))?\s+" + _LANG + _DE_END,
+    # "Können wir die Unterhaltung auf Englisch führen?", "Kannst du das nochmal auf Englisch sagen?"
+    r"\b(?:koennen|koennten|kannst|koenntest|koennt)\s+(?:wir|sie|du|ihr)(?:\s+\w+){0,4}\s+(?:auf|in)\s+" + _LANG
+    + r"(?:\s+\w+)?\s+(?:sprechen|reden|schreiben|antworten|fuehren|weitermachen|weiterschreiben|erklaeren|"
+    r"sagen|wiederholen|kommunizieren|wechseln|chatten|umstellen)\b",
+    # "Geht das auch auf Englisch?", "Gibt es das auch auf Deutsch?"
+    r"\b(?:geht|ginge|gibt\s+es)\s+(?:das|es|dies)\s+(?:auch\s+)?(?:auf|in)\s+" + _LANG,
+    # "Mir wäre Englisch lieber", "Englisch wäre mir lieber"
+    r"\bmir\s+(?:waere|ist)\s+" + _LANG + r"\s+lieber",
+    r"\b" + _LANG + r"\s+(?:waere|ist)\s+mir\s+lieber",
+    # "Sprache wechseln auf Englisch", "Sprache auf Deutsch umstellen", "change language to German"
+    r"\bsprache(?:\s+\w+){0,2}\s+(?:auf|in|zu)\s+" + _LANG + _DE_END,
+    r"\blanguage\s+(?:to|in|into)\s+" + _LANG + _END,
+    # "Kann ich mit dir Englisch sprechen?", "Darf ich Ihnen auf Englisch schreiben?"
+    r"\b(?:kann|darf)\s+ich\s+(?:\w+\s+){0,2}?(?:mit\s+)?(?:dir|ihnen|euch)\s+(?:\w+\s+){0,2}?" + _LANG + _DE_END,
+]
+# Saying one cannot speak a language asks for the other one.
+_CANNOT = [
+    r"\bi\s+(?:don't|dont|do\s+not|can't|cant|cannot|can\s+not)\s+(?:really\s+)?(?:speak|understand|read|write)"
+    r"\s+(?:much\s+|any\s+|good\s+|well\s+)?" + _LANG + _END,
+    r"\bmy\s+" + _LANG + r"\s+is\s+(?:not|bad|poor|very\s+bad|limited|terrible)",
+    r"\bich\s+(?:spreche|verstehe|kann|spreche\s+leider|verstehe\s+leider|kann\s+leider)\s+"
+    r"(?:kein|keine|kaum|nicht\s+(?:so\s+)?(?:gut\s+|viel\s+)?)\s*" + _LANG + _DE_END,
+    r"\bmein\s+" + _LANG + r"\s+ist\s+(?:nicht|schlecht|sehr\s+schlecht|nicht\s+so\s+gut|nicht\s+gut)",
+]
+_REQUEST_RES = [re.compile(p) for p in _REQUESTS]
+_CANNOT_RES = [re.compile(p) for p in _CANNOT]
+
+# --- 2./3. phatic messages and greetings ---------------------------------------
+_PHATIC = set(
+    """thanks thank you a lot very much so many danke dank vielen schoen sehr super great
+    ok okay alles klar perfekt perfect cool nice gut good fine prima top alright all right
+    got it verstanden understood dir ihnen euch thx ty merci wunderbar wonderful awesome
+    toll genau yes ja no nein sure klasse jo yep yeah nope excellent again nochmal that's
+    that everything lieben bestens passt""".split()
 )
-
-# Opening words that name the language on their own.
 _GREETINGS = {
-    "de": {"hallo", "moin", "servus", "guten tag", "guten morgen", "guten abend", "gruess gott",
-           "grüß gott", "grüss gott", "hallöchen", "tach"},
-    "en": {"hello", "good morning", "good afternoon", "good evening", "hey there", "howdy"},
+    "de": ("hallo", "moin", "servus", "guten tag", "guten morgen", "guten abend", "gruess gott",
+           "halloechen", "tach"),
+    "en": ("hello", "good morning", "good afternoon", "good evening", "howdy"),
 }
 
-# Function words: they carry the sentence frame and are rarely borrowed.
+# --- 5. the sentence frame ----------------------------------------------------
+# Function words and the commonest chat verbs (umlauts folded): they carry the
+# sentence frame and are rarely borrowed, unlike nouns.
 _FUNCTION_WORDS = {
     "en": set(
-        """i you he she we they it me my your our their is are am was were be been do does did
-        how what where when why which who can could would should will shall may might must
-        the a an of to in on at for with from about into this that these those there here
-        have has had get got need want not no yes please and or but if than then so also
-        any some much many more most just only still already yet hi hello thanks thank
-        after before because while during without""".split()
+        """i me my mine you your yours he him his she her we us our they them their it its
+        is are be been being do does did don't dont doesn't doesnt didn't didnt isn't isnt
+        aren't wasn't can't cant won't wont wouldn't couldn't shouldn't haven't hasn't
+        i'm i've ive i'd i'll you're we're they're it's that's what's where's how's there's let's
+        how what where when why which who whom whose can could would should shall may might must
+        the a of to on at for with from about into by this that these those there here
+        have has had having get got gets getting need needs want wants wanna gonna
+        not no yes please pls plz and or but if than then any some much many more most
+        just only still already yet hello thanks thank after before because while during
+        without like know tell help looking live moved moving going u ur thx""".split()
     ),
     "de": set(
-        """ich du er sie wir ihr es mich mir dich dir uns euch mein meine meinen meinem meiner
-        dein deine sein seine unser ist sind bin bist war waren sein wird werden wurde
-        wie was wo wann warum welche welcher welches wer kann kannst koennen können könnte
-        muss muessen müssen soll sollte darf der die das den dem des ein eine einen einem
-        einer eines und oder aber wenn dann auch noch schon nur nicht kein keine keinen
-        ja nein bitte danke fuer für mit von bei nach aus zum zur im am vom ins habe hast
-        hat haben brauche brauchst braucht gibt es sich man zu auf über ueber unter
-        weil dass ob damit als wegen trotz ohne gegen bis seit""".split()
+        """ich du er sie wir ihr es mich mir dich dir uns euch ihm ihn ihnen
+        mein meine meinen meinem meiner meines dein deine deinen deinem deiner sein seine
+        seinen seinem seiner ihre ihren ihrem ihrer unser unsere unseren unserem euer eure
+        ist sind bist seid waren wird werden wurde wurden waere waeren
+        wie wo wann warum wieso weshalb welche welcher welches welchen welchem wer wen wem
+        wohin woher kann kannst koennen koennt konnte koennte koennten muss musst muessen
+        musste soll sollte sollen darf duerfen darfst moechte moechtest moechten willst
+        wollen wuerde wuerden der das den dem des ein eine einen einem einer eines kein
+        keine keinen keinem keiner und oder aber wenn dann auch noch schon nur nicht nichts
+        etwas ja nein bitte danke doch denn mal jetzt hier dort sehr ganz gern gerne leider
+        vielleicht immer fuer mit von bei beim nach aus zum zur im vom ins durch ueber unter
+        vor zwischen neben ohne gegen bis seit waehrend wegen trotz habe hast haben hatte
+        hatten hab gibt gibts gibs geht gehts geht's sich zu auf weil dass ob damit als
+        brauche brauchst braucht brauchen brauch bekomme bekommt bekommen kriege suche
+        sucht wohne wohnt arbeite arbeitet komme kommt mache macht machen weiss kenne
+        heisse heisst ne nen nich nix jemand""".split()
     ),
 }
-# Words spelled the same in both languages do not count for either.
-_AMBIGUOUS = {"in", "so", "was", "will", "also", "an", "man", "die", "bin", "hat", "am", "war",
-              "hi", "ok", "okay", "of"}
+# Spelled the same in both languages: they count for neither.
+_AMBIGUOUS = {"in", "so", "was", "will", "also", "an", "man", "die", "bin", "hat", "am",
+              "war", "hi", "ok", "okay", "um"}
 
 _NOISE = re.compile(
     r"[\w.+-]+@[\w-]+(\.[\w-]+)+"        # e-mail addresses
@@ -69,10 +156,13 @@ _NOISE = re.compile(
     r"|\b[A-Z]{2,4}-[A-Z0-9]{4,}\b"       # references like ESD-7K3Q9
     r"|\d+"                               # numbers, dates, phone numbers
 )
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_TOKEN = re.compile(_WORD.pattern + r"|[,.;:!?]", re.UNICODE)
 
-MIN_WORDS_FOR_DETECTOR = 3
-DETECTOR_CONFIDENCE = 0.90
+MIN_WORDS = 3                 # fewer words than this keep the language
+MIN_WORDS_WITHOUT_FRAME = 4   # a weak or missing frame needs this many words …
+DETECTOR_AGREEMENT = 0.60     # … and, for a weak frame, the detector to agree this much,
+DETECTOR_CONFIDENCE = 0.90    # … or, for no frame, the detector to be this sure
 
 
 @lru_cache(maxsize=1)
@@ -82,27 +172,44 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.GERMAN, Language.ENGLISH).build()
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(_NOISE.sub(" ", text))]
+def _clean(text: str) -> str:
+    """Lower-cased, umlauts folded, names of no language (e-mails, links, references, numbers) removed."""
+    return _NOISE.sub(" ", text).lower().translate(_FOLD)
+
+
+def _words(cleaned: str) -> list[str]:
+    return _WORD.findall(cleaned)
 
 
 def explicit_request(text: str) -> str | None:
-    """'Can we speak English?' → 'en'; 'Bitte auf Deutsch' → 'de'."""
-    words = _words(text)
-    if not words or len(words) > 8:
-        return None
-    hits = [lang for lang, pattern in _SWITCH.items() if pattern.search(text)]
-    if len(hits) != 1:
-        return None
-    if len(words) == 1 or _SWITCH_FRAME.search(text):
-        return hits[0]
-    return None
+    """'Can we speak English?' → 'en'; 'Bitte auf Deutsch' → 'de'; 'I don't speak German' → 'en'."""
+    plain = " ".join(_TOKEN.findall(_clean(text)))
+    found = {_LANG_OF[m.group("lang")] for r in _REQUEST_RES if (m := r.search(plain))}
+    found |= {_OTHER[_LANG_OF[m.group("lang")]] for r in _CANNOT_RES if (m := r.search(plain))}
+    return found.pop() if len(found) == 1 else None
 
 
-def _function_word_vote(words: list[str]) -> tuple[int, int]:
+def _frame(words: list[str]) -> tuple[int, int]:
     de = sum(1 for w in words if w in _FUNCTION_WORDS["de"] and w not in _AMBIGUOUS)
     en = sum(1 for w in words if w in _FUNCTION_WORDS["en"] and w not in _AMBIGUOUS)
     return de, en
+
+
+def _greeting(words: list[str]) -> str | None:
+    """The language of a greeting followed by at most one word that does not contradict it."""
+    for lang, greetings in _GREETINGS.items():
+        for greeting in greetings:
+            size = greeting.count(" ") + 1
+            if " ".join(words[:size]) == greeting and len(words) - size <= 1:
+                de, en = _frame(words[size:])
+                if (de, en)[lang == "de"] == 0:
+                    return lang
+    return None
+
+
+def _detected(cleaned: str) -> tuple[str, float]:
+    best = _detector().compute_language_confidence_values(cleaned)[0]
+    return ("de" if best.language.name == "GERMAN" else "en"), best.value
 
 
 def detect(text: str) -> str | None:
@@ -113,27 +220,24 @@ def detect(text: str) -> str | None:
     request = explicit_request(text)
     if request:
         return request
-    words = _words(text)
-    if not words:
+    cleaned = _clean(text)
+    words = _words(cleaned)
+    if not words or all(w in _PHATIC for w in words):
         return None
-    phrase = " ".join(words)
-    for lang, greetings in _GREETINGS.items():
-        if phrase in greetings or " ".join(words[:2]) in greetings or words[0] in greetings:
-            if len(words) <= 3:
-                return lang
-    de, en = _function_word_vote(words)
-    if len(words) < MIN_WORDS_FOR_DETECTOR:
+    greeting = _greeting(words)
+    if greeting:
+        return greeting
+    if len(words) < MIN_WORDS:
         return None
-    # The sentence frame decides when it is clear.
-    if de >= 2 and de >= 2 * max(en, 1):
-        return "de"
-    if en >= 2 and en >= 2 * max(de, 1):
-        return "en"
-    if de or en:
-        return None if de == en else ("de" if de > en else "en") if abs(de - en) >= 2 else None
-    # No frame words at all (a list of nouns): only a very sure detector decides.
-    values = _detector().compute_language_confidence_values(text)
-    best = values[0]
-    if best.value >= DETECTOR_CONFIDENCE and len(words) >= MIN_WORDS_FOR_DETECTOR + 1:
-        return "de" if best.language.name == "GERMAN" else "en"
+    de, en = _frame(words)
+    lead, other = ("de", "en") if de > en else ("en", "de")
+    strong, weak = max(de, en), min(de, en)
+    if strong >= 2 and strong >= 2 * max(weak, 1):
+        return lead
+    if strong > weak and len(words) >= MIN_WORDS_WITHOUT_FRAME:
+        language, confidence = _detected(cleaned)
+        return lead if language == lead and confidence >= DETECTOR_AGREEMENT else None
+    if strong == 0 and len(words) >= MIN_WORDS_WITHOUT_FRAME:
+        language, confidence = _detected(cleaned)
+        return language if confidence >= DETECTOR_CONFIDENCE else None
     return None

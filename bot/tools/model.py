@@ -54,9 +54,15 @@ def bot_env(root: Path = PROJECT_ROOT) -> dict[str, str]:
     return env
 
 
-def train(root: Path = PROJECT_ROOT, *, force: bool = False, extra_args: list[str] | None = None) -> Path:
-    """Train into models/model-<fingerprint>.tar.gz unless that model already exists."""
+def train(
+    root: Path = PROJECT_ROOT, *, force: bool = False, extra_args: list[str] | None = None,
+    out_dir: Path | None = None,
+) -> Path:
+    """Train into models/model-<fingerprint>.tar.gz unless that model already exists
+    (`out_dir`: the same name in another folder, e.g. retraining's candidates)."""
     target = model_path(root)
+    if out_dir is not None:
+        target = out_dir / target.name
     if target.exists() and not force:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tools.model import RASA, bot_env
@@ -45,16 +46,67 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_endpoints(target: Path, action_port: int, var_dir: Path, template: Path) -> Path:
-    """The committed endpoints file, with the action server's port and store paths filled in."""
+def write_endpoints(
+    target: Path, action_port: int, var_dir: Path, template: Path,
+    tracker_store_url: str | None = None, redis_url: str | None = None,
+    event_broker_url: str | None = None,
+) -> Path:
+    """The committed endpoints file with the action server's port and store paths filled in.
+
+    With TRACKER_STORE_URL (and REDIS_URL) set, the production profile: PostgreSQL tracker
+    store and event broker, Redis lock store (needed for two or more Rasa replicas).
+    """
     endpoints = yaml.safe_load(template.read_text())
     endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
-    for key in ("tracker_store", "event_broker"):
-        store = endpoints.get(key) or {}
-        if store.get("dialect") == "sqlite":
-            store["db"] = str(var_dir / Path(store["db"]).name)
+    if tracker_store_url:
+        # Rasa's tracker store and SQL broker both name their table `events`, so they
+        # cannot share a database. Without a broker database the inbox reads the tracker
+        # store's `events` table, which has the same id / sender_id / data columns.
+        endpoints["tracker_store"] = {"type": "SQL", **sql_store_config(tracker_store_url)}
+        if event_broker_url:
+            endpoints["event_broker"] = {"type": "SQL", **sql_store_config(event_broker_url)}
+        else:
+            endpoints.pop("event_broker", None)
+    else:
+        for key in ("tracker_store", "event_broker"):
+            store = endpoints.get(key) or {}
+            if store.get("dialect") == "sqlite":
+                store["db"] = str(var_dir / Path(store["db"]).name)
+    if redis_url:
+        endpoints["lock_store"] = redis_lock_store_config(redis_url)
     target.write_text(yaml.safe_dump(endpoints, sort_keys=False))
     return target
+
+
+def sql_store_config(url: str) -> dict:
+    """postgresql://user:pw@host:port/db → Rasa's SQL store keys."""
+    parsed = urlsplit(url)
+    config = {
+        "dialect": "postgresql",
+        "url": parsed.hostname or "localhost",
+        "port": parsed.port or 5432,
+        "db": parsed.path.lstrip("/") or "rasa",
+    }
+    if parsed.username:
+        config["username"] = unquote(parsed.username)
+    if parsed.password:
+        config["password"] = unquote(parsed.password)
+    return config
+
+
+def redis_lock_store_config(url: str) -> dict:
+    """redis://[:pw@]host:port/db → Rasa's Redis lock store keys."""
+    parsed = urlsplit(url)
+    config = {
+        "type": "redis",
+        "url": parsed.hostname or "localhost",
+        "port": parsed.port or 6379,
+        "db": int(parsed.path.lstrip("/") or 1),
+        "key_prefix": parse_qs(parsed.query).get("prefix", ["expatdesk"])[0],
+    }
+    if parsed.password:
+        config["password"] = unquote(parsed.password)
+    return config
 
 
 @dataclass
@@ -67,6 +119,7 @@ class Stack:
     log_dir: Path | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     endpoints_template: Path = PROJECT_ROOT / "endpoints.yml"
+    launches: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -100,13 +153,38 @@ class Stack:
             ACTION_PORT=str(self.settings.action_port),
             WEB_PORT=str(self.settings.web_port),
             RASA_URL=self.rasa_url,
-            EVENTS_DB_URL=f"sqlite:///{self.var_dir / 'rasa_events.db'}",
+            EVENTS_DB_URL=self.settings.event_broker_url or self.settings.tracker_store_url
+            or f"sqlite:///{self.var_dir / 'rasa_events.db'}",
         )
         if self.settings.rasa_token:
             env["RASA_TOKEN"] = self.settings.rasa_token
+        # Staff app: bootstrap account and API token (contracts.md), when given.
+        for name, value in (("STAFF_EMAIL", self.settings.staff_email),
+                            ("STAFF_PASSWORD", self.settings.staff_password),
+                            ("STAFF_API_TOKEN", self.settings.staff_api_token)):
+            if value:
+                env[name] = value
+        # Confirmation mails of the action server: SMTP if configured, else the outbox.
+        env["MAIL_OUTBOX"] = str(self.settings.mail_outbox)
+        if self.settings.smtp_host:
+            env.update(SMTP_HOST=self.settings.smtp_host, SMTP_PORT=str(self.settings.smtp_port))
         return env
 
+    def stop_process(self, name: str, timeout: float = 20) -> None:
+        """Stop one of the processes (fault tests); `start_process` brings it back."""
+        process = self.processes[name]
+        _signal_group(process, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+    def start_process(self, name: str) -> None:
+        self._spawn(name, *self.launches[name])
+
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
+        self.launches[name] = (cmd, env)
         out = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +198,8 @@ class Stack:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints = write_endpoints(
             self.var_dir / "endpoints.yml", self.settings.action_port, self.var_dir,
-            self.endpoints_template,
+            self.endpoints_template, self.settings.tracker_store_url, self.settings.redis_url,
+            self.settings.event_broker_url,
         )
         app_env = self._env({k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
         app_env["PYTHONPATH"] = str(PROJECT_ROOT)
@@ -217,6 +296,9 @@ def main() -> int:
         return 2
     os.environ["DATABASE_URL"] = settings.database_url
     migrate([])
+    from bot.tools.seed import main as seed_demo_slots
+
+    seed_demo_slots(only_if_empty=True)  # a fresh machine can book consultations right away
     print("Checking the model (trains only when data, domain or config changed)…", flush=True)
     started = time.monotonic()
     stack.model = train()

@@ -1,4 +1,4 @@
-"""The app factory only wires: settings, engine lifecycle, routes, middlewares."""
+"""The app factory only wires: settings, engine lifecycle, templates, middlewares, routes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from aiohttp import web
 
 from bot.db.session import make_engine, make_sessionmaker
 from bot.settings import Settings
-from bot.web.keys import ENGINE, SESSIONMAKER, SETTINGS
+from bot.staff.users import upsert_user
+from bot.web.auth import auth_middleware, csrf_middleware
+from bot.web.errors import error_middleware
+from bot.web.keys import ENGINE, LOGIN_LIMITER, SESSIONMAKER, SETTINGS
+from bot.web.ratelimit import LoginLimiter
 from bot.web.routes import setup_routes
+from bot.web.templating import setup_templates
+from bot.training.ingest import background as inbox_ingestion
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -20,9 +26,22 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
+async def _bootstrap_staff(app: web.Application) -> AsyncIterator[None]:
+    """STAFF_EMAIL + STAFF_PASSWORD set → that (admin) account exists with that password."""
+    settings = app[SETTINGS]
+    if settings.staff_email and settings.staff_password:
+        async with app[SESSIONMAKER]() as session, session.begin():
+            await upsert_user(session, settings.staff_email, settings.staff_password, role="admin")
+    yield
+
+
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware])
     app[SETTINGS] = settings
+    app[LOGIN_LIMITER] = LoginLimiter()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_bootstrap_staff)
+    app.cleanup_ctx.append(inbox_ingestion)  # Rasa's event table → training inbox
+    setup_templates(app, settings.timezone)
     setup_routes(app)
     return app

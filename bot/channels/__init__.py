@@ -1,0 +1,1 @@
+"""Rasa input channels (run INSIDE the Rasa server, bot env: import nothing from the app env)."""

@@ -1,0 +1,49 @@
+"""The conversation so far, read from the tracker's events (a list of event dicts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.handoff.sanitize import TRANSCRIPT_MAX, clean_text
+
+
+@dataclass(frozen=True)
+class Line:
+    sender: str  # "user" | "bot"
+    text: str
+    timestamp: datetime
+    intent: str | None = None
+    confidence: float | None = None
+
+
+def _timestamp(event: dict[str, Any]) -> datetime:
+    value = event.get("timestamp")
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def transcript_from_events(events: list[dict[str, Any]]) -> list[Line]:
+    """User and bot messages in order, with the NLU trail (intent, confidence) per user turn.
+
+    Messages without text (pure button/image replies) are skipped; an undone user turn
+    (`rewind`, `undo`) stays: staff should see what was actually said.
+    """
+    lines: list[Line] = []
+    for event in events:
+        kind = event.get("event")
+        if kind not in ("user", "bot"):
+            continue
+        text = clean_text(event.get("text"), TRANSCRIPT_MAX)
+        if not text:
+            continue
+        intent = confidence = None
+        if kind == "user":
+            parsed = (event.get("parse_data") or {}).get("intent") or {}
+            intent = parsed.get("name")
+            raw = parsed.get("confidence")
+            confidence = float(raw) if isinstance(raw, (int, float)) else None
+        lines.append(Line(kind, text, _timestamp(event), intent, confidence))
+    return lines

@@ -1,0 +1,382 @@
+"""NLU evaluation on the project's held-out split (`make eval`, bot env).
+
+    .venv/bot/bin/python -m bot.training.evaluate [--model PATH] [--holdout DIR] [--out DIR]
+
+Loads the trained model in-process, parses every example under
+``<holdout>/{de,en}/*.yml`` and writes ``<out>/report.json`` plus confusion-matrix
+images. Without ``--model`` it evaluates the model for the current data/config
+(``bot.tools.model.model_path()``), training it first if it is missing.
+
+Scoring: the prediction is what the running bot would act on, i.e. after the
+FallbackClassifier. ``nlu_fallback`` counts as wrong for every intent except
+``out_of_scope`` (for an off-topic question the fallback is a safe answer, the
+point is not to answer with a wrong topic). The raw classifier prediction is
+kept per example, so ``--tune`` can replay other fallback thresholds without
+re-parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout"
+DEFAULT_OUT = PROJECT_ROOT / "reports" / "eval"
+LANGUAGES = ("de", "en")
+FALLBACK = "nlu_fallback"
+FALLBACK_OK = frozenset({"out_of_scope"})
+TARGET_ACCURACY = 0.95
+
+
+# ---------------------------------------------------------------- loading data
+def load_holdout(holdout_dir: Path) -> list[dict[str, Any]]:
+    """Every held-out example as {language, intent, text, entities, file}."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples: list[dict[str, Any]] = []
+    for language in LANGUAGES:
+        for path in sorted((Path(holdout_dir) / language).glob("*.yml")):
+            for message in load_data(str(path)).intent_examples:
+                examples.append(
+                    {
+                        "language": language,
+                        "intent": message.get("intent"),
+                        "text": message.get("text"),
+                        "entities": [
+                            {"entity": e["entity"], "value": str(e.get("value"))}
+                            for e in message.get("entities") or []
+                        ],
+                        "file": str(path.relative_to(holdout_dir)),
+                    }
+                )
+    return examples
+
+
+# ---------------------------------------------------------------- predictions
+def _raw_ranking(parsed: dict[str, Any]) -> list[tuple[str, float]]:
+    ranking = [
+        (r["name"], float(r["confidence"]))
+        for r in parsed.get("intent_ranking") or []
+        if r["name"] != FALLBACK
+    ]
+    if not ranking and parsed.get("intent"):
+        ranking = [(parsed["intent"]["name"], float(parsed["intent"]["confidence"]))]
+    return ranking
+
+
+def fallback_config(model_path: Path) -> dict[str, float]:
+    """The FallbackClassifier thresholds the model was trained with."""
+    import tarfile
+
+    with tarfile.open(model_path) as tar:
+        for member in tar.getmembers():
+            if member.name.lstrip("/") == "metadata.json":
+                metadata = json.load(tar.extractfile(member))
+                for node in metadata["predict_schema"]["nodes"].values():
+                    if node["uses"].endswith("FallbackClassifier"):
+                        cfg = node.get("config", {})
+                        return {
+                            "threshold": float(cfg.get("threshold", 0.3)),
+                            "ambiguity_threshold": float(cfg.get("ambiguity_threshold", 0.1)),
+                        }
+    return {"threshold": 0.0, "ambiguity_threshold": 0.0}
+
+
+async def _parse_all(model_path: Path, texts: list[str]) -> list[dict[str, Any]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def predict(model_path: Path, examples: list[dict[str, Any]]) -> None:
+    """Adds raw ranking and entities to each example (in place)."""
+    parsed = asyncio.run(_parse_all(model_path, [e["text"] for e in examples]))
+    for example, result in zip(examples, parsed):
+        example["ranking"] = _raw_ranking(result)[:3]
+        example["predicted_entities"] = [
+            {"entity": e["entity"], "value": str(e.get("value"))}
+            for e in result.get("entities") or []
+            if e["entity"] != "language"
+        ]
+
+
+def decide(ranking: list[tuple[str, float]], threshold: float, ambiguity: float) -> str:
+    """What the FallbackClassifier makes of a raw ranking."""
+    if not ranking:
+        return FALLBACK
+    top, confidence = ranking[0]
+    if confidence < threshold:
+        return FALLBACK
+    if len(ranking) > 1 and confidence - ranking[1][1] < ambiguity:
+        return FALLBACK
+    return top
+
+
+def scored_label(truth: str, predicted: str) -> str:
+    """The label used for scoring: fallback on an off-topic question is accepted."""
+    if predicted == FALLBACK and truth in FALLBACK_OK:
+        return truth
+    return predicted
+
+
+# ---------------------------------------------------------------- metrics
+def _metrics(truth: list[str], pred: list[str]) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+    labels = sorted(set(truth))
+    p, r, f, support = precision_recall_fscore_support(
+        truth, pred, labels=labels, zero_division=0
+    )
+    per_intent = {
+        label: {
+            "precision": round(float(p[i]), 4),
+            "recall": round(float(r[i]), 4),
+            "f1": round(float(f[i]), 4),
+            "support": int(support[i]),
+        }
+        for i, label in enumerate(labels)
+    }
+    return {
+        "n": len(truth),
+        "accuracy": round(float(accuracy_score(truth, pred)), 4),
+        "macro_f1": round(sum(v["f1"] for v in per_intent.values()) / max(len(labels), 1), 4),
+        "fallback_rate": round(sum(1 for x in pred if x == FALLBACK) / max(len(pred), 1), 4),
+        "per_intent": per_intent,
+    }
+
+
+def _entity_metrics(examples: list[dict[str, Any]]) -> dict[str, Any]:
+    """Exact (entity, value) matches, for the entity types the held-out split annotates."""
+    annotated = {e["entity"] for example in examples for e in example["entities"]}
+    counts: dict[str, Counter] = {}
+    for example in examples:
+        gold = {(e["entity"], e["value"]) for e in example["entities"]}
+        found = {
+            (e["entity"], e["value"]) for e in example["predicted_entities"]
+            if e["entity"] in annotated
+        }
+        for entity in {e for e, _ in gold | found}:
+            c = counts.setdefault(entity, Counter())
+            g = {x for x in gold if x[0] == entity}
+            f = {x for x in found if x[0] == entity}
+            c["tp"] += len(g & f)
+            c["fp"] += len(f - g)
+            c["fn"] += len(g - f)
+    out = {}
+    for entity, c in sorted(counts.items()):
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[entity] = {
+            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "support": c["tp"] + c["fn"],
+        }
+    return out
+
+
+def score(
+    examples: list[dict[str, Any]], threshold: float, ambiguity: float
+) -> dict[str, Any]:
+    """Report for the given fallback thresholds (examples must carry a ranking)."""
+    for example in examples:
+        example["predicted"] = decide(example["ranking"], threshold, ambiguity)
+        example["scored"] = scored_label(example["intent"], example["predicted"])
+    report: dict[str, Any] = {
+        "fallback": {"threshold": threshold, "ambiguity_threshold": ambiguity},
+        "target_accuracy": TARGET_ACCURACY,
+        "languages": {},
+    }
+    for language in LANGUAGES:
+        subset = [e for e in examples if e["language"] == language]
+        if subset:
+            report["languages"][language] = _metrics(
+                [e["intent"] for e in subset], [e["scored"] for e in subset]
+            )
+    report["overall"] = _metrics([e["intent"] for e in examples], [e["scored"] for e in examples])
+    del report["overall"]["per_intent"]
+    confusions = Counter(
+        (e["intent"], e["scored"]) for e in examples if e["intent"] != e["scored"]
+    )
+    report["worst_confusions"] = [
+        {"intent": t, "predicted": p, "count": n} for (t, p), n in confusions.most_common(20)
+    ]
+    report["errors"] = [
+        {
+            "language": e["language"], "text": e["text"], "intent": e["intent"],
+            "predicted": e["predicted"], "ranking": [[n, round(c, 3)] for n, c in e["ranking"]],
+        }
+        for e in examples if e["intent"] != e["scored"]
+    ]
+    report["out_of_scope_as_topic"] = sum(
+        1 for e in examples
+        if e["intent"] == "out_of_scope" and e["predicted"] not in (FALLBACK, "out_of_scope")
+    )
+    report["entities"] = _entity_metrics(examples)
+    report["passed"] = all(
+        m["accuracy"] >= TARGET_ACCURACY for m in report["languages"].values()
+    ) and bool(report["languages"])
+    return report
+
+
+# ---------------------------------------------------------------- images
+def write_confusion_images(examples: list[dict[str, Any]], out_dir: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    written = []
+    for name, subset in [("all", examples)] + [
+        (lang, [e for e in examples if e["language"] == lang]) for lang in LANGUAGES
+    ]:
+        if not subset:
+            continue
+        truth = [e["intent"] for e in subset]
+        pred = [e["scored"] for e in subset]
+        labels = sorted(set(truth) | set(pred))
+        matrix = confusion_matrix(truth, pred, labels=labels)
+        size = max(6.0, 0.32 * len(labels) + 2)
+        fig, ax = plt.subplots(figsize=(size, size))
+        ax.imshow(matrix, cmap="Blues")
+        ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+        ax.set_yticks(range(len(labels)), labels, fontsize=7)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title(f"Held-out confusion matrix ({name})")
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                if matrix[i, j]:
+                    ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=6,
+                            color="white" if i == j else "red")
+        fig.tight_layout()
+        filename = "confusion_matrix.png" if name == "all" else f"confusion_matrix_{name}.png"
+        fig.savefig(out_dir / filename, dpi=110)
+        plt.close(fig)
+        written.append(filename)
+    return written
+
+
+# ---------------------------------------------------------------- entry points
+def evaluate(model_path: Path | str, holdout_dir: Path | str = DEFAULT_HOLDOUT) -> dict:
+    """Parse the held-out split with the model; returns the report (no files written)."""
+    model_path = Path(model_path)
+    examples = load_holdout(Path(holdout_dir))
+    predict(model_path, examples)
+    cfg = fallback_config(model_path)
+    report = score(examples, cfg["threshold"], cfg["ambiguity_threshold"])
+    report["model"] = str(model_path)
+    report["holdout"] = str(holdout_dir)
+    report["_examples"] = examples
+    return report
+
+
+def tune(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replays fallback thresholds on the raw predictions (no re-parsing)."""
+    rows = []
+    for threshold in [round(0.05 * i, 2) for i in range(0, 19)]:
+        for ambiguity in (0.0, 0.05, 0.1):
+            r = score(examples, threshold, ambiguity)
+            rows.append(
+                {
+                    "threshold": threshold, "ambiguity_threshold": ambiguity,
+                    **{f"acc_{k}": v["accuracy"] for k, v in r["languages"].items()},
+                    "oos_as_topic": r["out_of_scope_as_topic"],
+                    "fallback_rate": r["overall"]["fallback_rate"],
+                }
+            )
+    return rows
+
+
+def summary(report: dict[str, Any]) -> str:
+    lines = [f"model   {report.get('model')}",
+             f"holdout {report.get('holdout')}  "
+             f"(fallback threshold {report['fallback']['threshold']}, "
+             f"ambiguity {report['fallback']['ambiguity_threshold']})", ""]
+    lines.append(f"{'language':<10}{'n':>6}{'accuracy':>10}{'macro-F1':>10}{'fallback':>10}")
+    for language, m in report["languages"].items():
+        lines.append(f"{language:<10}{m['n']:>6}{m['accuracy']:>10.3f}{m['macro_f1']:>10.3f}"
+                     f"{m['fallback_rate']:>10.3f}")
+    o = report["overall"]
+    lines.append(f"{'all':<10}{o['n']:>6}{o['accuracy']:>10.3f}{o['macro_f1']:>10.3f}"
+                 f"{o['fallback_rate']:>10.3f}")
+    lines.append("")
+    lines.append("per-intent F1 (de / en):")
+    intents = sorted({i for m in report["languages"].values() for i in m["per_intent"]})
+    for intent in intents:
+        cells = []
+        for language in LANGUAGES:
+            m = report["languages"].get(language, {}).get("per_intent", {}).get(intent)
+            cells.append(f"{m['f1']:.2f} ({m['support']})" if m else "   -    ")
+        flag = "  <" if any(c.strip()[:4] not in ("1.00", "-") for c in cells) else ""
+        lines.append(f"  {intent:<28}{cells[0]:>12}{cells[1]:>12}{flag}")
+    lines.append("")
+    lines.append("worst confusions (true -> predicted: count):")
+    for c in report["worst_confusions"][:12] or []:
+        lines.append(f"  {c['intent']} -> {c['predicted']}: {c['count']}")
+    if not report["worst_confusions"]:
+        lines.append("  none")
+    lines.append(f"out_of_scope answered with a topic: {report['out_of_scope_as_topic']}")
+    if report["entities"]:
+        lines.append("entities: " + ", ".join(
+            f"{k} F1 {v['f1']:.2f} (n={v['support']})" for k, v in report["entities"].items()))
+    lines.append("")
+    verdict = "PASS" if report["passed"] else "BELOW TARGET"
+    lines.append(f"target accuracy >= {TARGET_ACCURACY} per language: {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="model .tar.gz (default: the model for the current data)")
+    parser.add_argument("--holdout", default=str(DEFAULT_HOLDOUT))
+    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--tune", action="store_true", help="also print a fallback-threshold table")
+    args = parser.parse_args(argv)
+
+    if args.model:
+        model = Path(args.model)
+    else:
+        sys.path.insert(0, str(PROJECT_ROOT))
+        from bot.tools.model import model_path, train
+
+        model = model_path()
+        if not model.exists():
+            print(f"training {model.name} (no model for the current data yet)…", flush=True)
+            model = train()
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    report = evaluate(model, args.holdout)
+    examples = report.pop("_examples")
+    report["images"] = write_confusion_images(examples, out_dir)
+    if args.tune:
+        report["tuning"] = tune(examples)
+        cfg = report["fallback"]
+        score(examples, cfg["threshold"], cfg["ambiguity_threshold"])  # restore labels
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(summary(report))
+    if args.tune:
+        print("\nfallback tuning (threshold, ambiguity: acc_de acc_en oos_as_topic fallback_rate)")
+        for row in report["tuning"]:
+            print(f"  {row['threshold']:.2f} {row['ambiguity_threshold']:.2f}: "
+                  f"{row.get('acc_de', 0):.3f} {row.get('acc_en', 0):.3f} "
+                  f"{row['oos_as_topic']:>3} {row['fallback_rate']:.3f}")
+    print(f"\nwrote {out_dir / 'report.json'} and {', '.join(report['images'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Staff JSON API (contracts.md): tickets, newest first, with booking and transcript."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.staff import tickets as queries
+from bot.web.keys import SESSIONMAKER
+from bot.web.views.forms import query_int, zone
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+async def tickets(request: web.Request) -> web.Response:
+    """Filters as on the list page (status, language, topic, from, to, q); `limit`/`offset`
+    page through the result, `X-Total-Count` says how many match."""
+    flt = queries.TicketFilter.from_query(request.query)
+    limit = query_int(request.query.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = query_int(request.query.get("offset"), 0, 0, 10**9)
+    async with request.app[SESSIONMAKER]() as session:
+        rows, total = await queries.tickets_with_transcripts(session, flt, zone(request), limit, offset)
+    return web.json_response([queries.ticket_json(t) for t in rows],
+                             headers={"X-Total-Count": str(total)})
+
+
+async def ticket(request: web.Request) -> web.Response:
+    async with request.app[SESSIONMAKER]() as session:
+        row = await queries.get_ticket(session, request.match_info["reference"])
+    return web.json_response(queries.ticket_json(row))

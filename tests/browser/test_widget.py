@@ -1,0 +1,95 @@
+"""An expat uses the chat widget on the demo page in a real browser, against the real bot."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from playwright.sync_api import expect
+
+from bot.settings import PROJECT_ROOT
+from tests.browser.conftest import BOT, PHONE, say, screenshot, tracker, widget_sender
+
+
+def _response_text(name: str, language: str) -> str:
+    """The `language` variation of a response, as the widget shows it (link titles only)."""
+    for path in sorted((PROJECT_ROOT / "domain").rglob("*.yml")):
+        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
+        for variation in responses.get(name, []):
+            conditions = variation.get("condition") or []
+            if any(c.get("name") == "language" and c.get("value") == language for c in conditions):
+                return re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1", variation["text"])
+    raise AssertionError(f"{name} has no {language} variation")
+
+
+def _user_texts(stack, sender: str) -> list[str]:
+    return [e.get("text") for e in tracker(stack, sender)["events"] if e["event"] == "user"]
+
+
+def test_expat_asks_a_question_and_gets_the_answer(page, stack):
+    page.goto(f"{stack.web_url}/?lang=en")
+    page.get_by_role("button", name="Questions? Chat with us").click()
+    expect(page.get_by_label("Message to the assistant")).to_be_focused()
+    say(page, "How do I get a tax ID in Germany?")
+    answer = page.locator(BOT).last
+    expected = _response_text("utter_tax_id", "en")
+    expect(answer).to_contain_text(expected[:60])
+    # Links are real links; the consultation button is a real button.
+    for url in re.findall(r"https?://[^\s)\"']+[^\s)\"'.,;:]", expected):
+        expect(answer.locator(f'a[href="{url}"]').first).to_have_attribute("target", "_blank")
+    expect(answer.get_by_role("button", name="Book a consultation")).to_be_enabled()
+    expect(page.locator(".edw-log")).to_have_attribute("aria-live", "polite")
+    screenshot(page, "widget-answer-desktop")
+    # Rasa keeps the question under the widget's conversation id.
+    assert _user_texts(stack, widget_sender(page)) == ["How do I get a tax ID in Germany?"]
+
+
+def test_page_language_reaches_the_bot_and_reload_continues(page, stack):
+    page.goto(f"{stack.web_url}/?lang=de")
+    page.get_by_role("button", name="Fragen? Chatten Sie mit uns").click()
+    say(page, "ok")  # too short to tell a language: the page language decides
+    sender = widget_sender(page)
+    assert tracker(stack, sender)["slots"]["language"] == "de"
+    page.reload()
+    # Open state, history and conversation id survive the reload.
+    expect(page.get_by_label("Nachricht an den Assistenten")).to_be_visible()
+    expect(page.locator(".edw-from-user .edw-text")).to_have_text(["ok"])
+    assert widget_sender(page) == sender
+    say(page, "Hallo")
+    expect(page.locator(BOT).last).to_contain_text("Hallo")
+    assert _user_texts(stack, sender) == ["ok", "Hallo"]
+
+
+def test_keyboard_only_and_phone_screen(browser, stack):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{stack.web_url}/?lang=en")
+        launcher = page.locator(".edw-launcher")
+        launcher.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#edw-input")).to_be_focused()
+        panel = page.locator("#edw-panel").bounding_box()
+        assert panel["width"] == PHONE["width"] and panel["height"] == PHONE["height"]
+        before = page.locator(BOT).count()
+        page.keyboard.type("Hello")
+        page.keyboard.press("Enter")
+        expect(page.locator(BOT)).to_have_count(before + 1, timeout=60_000)
+        expect(page.locator(BOT).last).to_contain_text("Hello")
+        screenshot(page, "widget-phone")
+        page.keyboard.press("Escape")
+        expect(page.locator("#edw-panel")).to_be_hidden()
+        expect(launcher).to_be_focused()
+        assert launcher.get_attribute("aria-expanded") == "false"
+    finally:
+        context.close()
+
+
+def test_markup_typed_into_the_widget_stays_text(page, stack):
+    payload = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script>'
+    page.goto(f"{stack.web_url}/?lang=en")
+    page.get_by_role("button", name="Questions? Chat with us").click()
+    say(page, payload)
+    expect(page.locator(".edw-from-user .edw-text")).to_have_text(payload)
+    assert page.locator(".edw-log img").count() == 0
+    assert page.evaluate("window.__pwned") is None and page.dialogs == []

@@ -1,0 +1,158 @@
+"""The bot answers in the conversation's language, through the real Rasa + action server.
+
+Every bot message is checked against the domain: it must be the `de` (or `en`)
+variation of the response it came from, and the `language` slot must follow.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.domain_files import responses
+
+RESPONSES = responses()
+
+
+def _pattern(text: str) -> re.Pattern:
+    # "{name}" placeholders are filled in at runtime
+    parts = re.split(r"\{[^{}]+\}", text.strip())
+    return re.compile(".+".join(re.escape(p) for p in parts), re.DOTALL)
+
+
+def _variation_texts(response: str, language: str) -> list[re.Pattern]:
+    return [
+        _pattern(v["text"])
+        for v in RESPONSES[response]
+        if v.get("text")
+        and any(c.get("name") == "language" and c.get("value") == language for c in v.get("condition") or [])
+    ]
+
+
+class Turn:
+    def __init__(self, replies: list[dict], slots: dict, active_loop: str | None):
+        self.replies = replies
+        self.slots = slots
+        self.active_loop = active_loop
+
+    @property
+    def responses(self) -> list[str]:
+        return [r["response"] for r in self.replies]
+
+
+def say(conversation, text: str) -> Turn:
+    """Send one message; the bot messages it caused, with the response each came from."""
+    seen = sum(1 for e in conversation.tracker()["events"] if e["event"] == "bot") if conversation.sent else 0
+    conversation.send(text)
+    conversation.sent = True
+    tracker = conversation.tracker()
+    bot = [e for e in tracker["events"] if e["event"] == "bot"][seen:]
+    replies = [{"response": (e.get("metadata") or {}).get("utter_action"), "text": e.get("text") or ""} for e in bot]
+    return Turn(replies, tracker["slots"], (tracker.get("active_loop") or {}).get("name"))
+
+
+def assert_in_language(turn: Turn, language: str) -> None:
+    assert turn.replies, "the bot said nothing"
+    assert turn.slots["language"] == language
+    for reply in turn.replies:
+        name = reply["response"]
+        assert name in RESPONSES, f"not a domain response: {reply}"
+        patterns = _variation_texts(name, language)
+        assert any(p.fullmatch(reply["text"].strip()) for p in patterns), (
+            f"{name} was not sent in its `{language}` variation: {reply['text']!r}"
+        )
+
+
+@pytest.fixture
+def talk(chat):
+    def _talk(language: str | None = None):
+        conversation = chat(language)
+        conversation.sent = False
+        return conversation
+
+    return _talk
+
+
+@pytest.mark.parametrize(
+    ("page", "greeting", "question", "thanks"),
+    [
+        ("de", "Hallo", "Wie bekomme ich eine Steuer-ID?", "Danke!"),
+        ("en", "Hello", "How do I get a tax ID?", "thanks"),
+    ],
+)
+def test_conversation_in_one_language(talk, page, greeting, question, thanks):
+    c = talk(page)
+    turn = say(c, greeting)
+    assert turn.responses == ["utter_greet"]
+    assert_in_language(turn, page)
+    turn = say(c, question)
+    assert turn.responses[0] == "utter_tax_id"
+    assert_in_language(turn, page)
+    assert_in_language(say(c, thanks), page)
+
+
+def test_code_switched_question_is_answered_in_english(talk):
+    c = talk("de")  # a German page, an English question with a German term
+    turn = say(c, "where do I get the Meldebescheinigung?")
+    assert_in_language(turn, "en")
+    assert "utter_default" not in turn.responses
+
+
+def test_german_question_with_english_terms_is_answered_in_german(talk):
+    c = talk("en")
+    turn = say(c, "Kann ich mit meiner Blue Card den Job wechseln?")
+    assert_in_language(turn, "de")
+
+
+@pytest.mark.parametrize(
+    ("page", "opening", "short_messages"),
+    [
+        ("en", "Hello", ["ok", "Danke", "Steuernummer?"]),
+        ("de", "Hallo", ["ok", "Thanks", "Blue Card"]),
+    ],
+)
+def test_short_messages_keep_the_language(talk, page, opening, short_messages):
+    c = talk(page)
+    say(c, opening)
+    for text in short_messages:
+        turn = say(c, text)
+        assert turn.slots["language"] == page, text
+        if turn.replies:
+            assert_in_language(turn, page)
+
+
+def test_explicit_switch_and_back(talk):
+    c = talk("de")
+    assert_in_language(say(c, "Hallo"), "de")
+    turn = say(c, "Can we speak English?")
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, "en")
+    assert say(c, "ok").slots["language"] == "en"
+    turn = say(c, "Bitte auf Deutsch")
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, "de")
+
+
+def test_switch_inside_the_consultation_form_keeps_the_answers(talk):
+    c = talk("de")
+    turn = say(c, "Ich möchte einen Beratungstermin buchen")
+    assert turn.responses[-1] == "utter_ask_privacy_consent"
+    assert_in_language(turn, "de")
+    assert say(c, "ja").responses[-1] == "utter_ask_client_type"
+    turn = say(c, "Privatperson")
+    assert turn.responses[-1] == "utter_ask_person_name"
+    assert_in_language(turn, "de")
+
+    turn = say(c, "Sorry, can we speak English?")
+    assert turn.responses == ["utter_language_switched", "utter_ask_person_name"]
+    assert_in_language(turn, "en")
+    assert turn.active_loop == "consultation_form"
+    assert turn.slots["privacy_consent"] == "yes"
+    assert turn.slots["client_type"] == "individual"
+    assert turn.slots["person_name"] is None
+
+    turn = say(c, "Maria Schmidt")
+    assert turn.slots["person_name"] == "Maria Schmidt"
+    assert turn.responses[-1] == "utter_ask_email"
+    assert_in_language(turn, "en")

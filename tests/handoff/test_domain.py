@@ -1,0 +1,41 @@
+"""The hand-off domain is bilingual, covers every contract intent, and actions import cheaply."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.settings import PROJECT_ROOT
+
+CONTRACT = PROJECT_ROOT.parent / "shared" / "spec" / "intents.yml"
+HANDOFF = yaml.safe_load((PROJECT_ROOT / "domain" / "handoff.yml").read_text())
+LABELS = yaml.safe_load((PROJECT_ROOT / "domain" / "intent_labels.yml").read_text())
+
+
+@pytest.mark.parametrize("name", sorted({**HANDOFF["responses"], **LABELS["responses"]}))
+def test_every_response_has_de_en_and_a_default(name):
+    variations = {**HANDOFF["responses"], **LABELS["responses"]}[name]
+    languages = [c["value"] for v in variations for c in v.get("condition", []) if c["name"] == "language"]
+    assert sorted(languages) == ["de", "en"]
+    assert sum(1 for v in variations if not v.get("condition")) == 1
+    assert all(v.get("text") for v in variations)
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="shared/spec not beside the project")
+def test_a_label_for_every_contract_intent():
+    contract = yaml.safe_load(CONTRACT.read_text())
+    intents = {*contract["conversation"], *contract["topics"]}
+    assert {f"utter_intent_label_{i}" for i in intents} <= set(LABELS["responses"])
+
+
+def test_actions_import_without_creating_engines():
+    code = (
+        "import actions.consultation, actions.booking_changes, actions.fallback\n"
+        "from bot.handoff import runtime\n"
+        "assert runtime.default_sessionmaker.cache_info().currsize == 0\n"
+        "assert runtime.default_settings.cache_info().currsize == 0\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
