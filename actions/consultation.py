@@ -139,7 +139,7 @@ class ActionAskTopic(Action):
     ) -> List[EventType]:
         offered = tracker.get_slot("suggested_topic")
         if offered is None:
-            offered = suggested_topic(tracker.events)
+            offered = suggested_topic(tracker.events, FORM)
         label = intent_label(domain, offered, language(tracker)) if offered else None
         if label:
             dispatcher.utter_message(response="utter_ask_topic_confirm", topic_label=label)

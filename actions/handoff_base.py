@@ -18,7 +18,7 @@ from bot.handoff.labels import intent_label
 from bot.handoff.mail import MailContent, send_confirmation
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.service import DATABASE_ERRORS
-from bot.handoff.slots import free_slot_at
+from bot.handoff.slots import free_slot, free_slot_at
 from bot.handoff.tickets import Confirmation
 
 log = logging.getLogger(__name__)
@@ -92,12 +92,16 @@ class HandoffFormValidation(HandoffDeps, FormValidationAction, ABC):
         if answers.wants_later(text):
             return {"consultation_slot": None, "slot_page": page + 1}
         start = parse_slot_key(text, self.settings.timezone)
-        if start is None:
+        # A digit string is a slot chosen earlier (the form re-validates it when it restarts).
+        if start is None and not text.isdigit():
             dispatcher.utter_message(response="utter_handoff_invalid_slot")
             return {"consultation_slot": None}
         try:
             async with self.sessionmaker() as session:
-                slot = await free_slot_at(session, start, self.now())
+                if start is None:
+                    slot = await free_slot(session, int(text), self.now())
+                else:
+                    slot = await free_slot_at(session, start, self.now())
         except DATABASE_ERRORS:
             log.warning("database unavailable while checking a slot",
                         extra={"conversation": tracker.sender_id})

@@ -7,6 +7,9 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 LANGUAGES = ("de", "en")
+# Without a page language (a client that is not our widget) the conversation starts in
+# English until the user's first clear sentence says otherwise; so the slot is always set.
+DEFAULT_LANGUAGE = "en"
 
 
 def page_language(metadata: Dict[Text, Any] | None) -> str | None:
@@ -26,8 +29,8 @@ class ActionSessionStart(Action):
         for key, value in tracker.current_slot_values().items():
             if value is not None and key != "session_started_metadata":
                 events.append(SlotSet(key, value))
-        hint = page_language(tracker.get_slot("session_started_metadata"))
-        if hint and not tracker.get_slot("language"):
-            events.append(SlotSet("language", hint))
+        if not tracker.get_slot("language"):
+            hint = page_language(tracker.get_slot("session_started_metadata"))
+            events.append(SlotSet("language", hint or DEFAULT_LANGUAGE))
         events.append(ActionExecuted("action_listen"))
         return events

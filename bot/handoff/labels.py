@@ -42,15 +42,18 @@ def intent_label(domain: dict[str, Any], intent: str, language: str | None) -> s
     return response_text(domain, label_response(intent), language)
 
 
-def suggested_topic(events: Iterable[dict[str, Any]]) -> str | None:
-    """The topic the conversation was last about: the latest user turn with a topic intent."""
-    topic = None
+def suggested_topic(events: Iterable[dict[str, Any]], form: str | None = None) -> str | None:
+    """The topic the conversation was last about: the latest user turn with a topic intent,
+    before `form` was (last) activated — answers inside the form are not topics."""
+    topic = before_form = None
     for event in events:
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if intent in TOPIC_INTENTS:
                 topic = intent
-    return topic
+        elif form and event.get("event") == "active_loop" and event.get("name") == form:
+            before_form = topic
+    return before_form if form else topic
 
 
 def did_you_mean(

@@ -55,3 +55,8 @@ async def free_slot_at(session: AsyncSession, start: datetime, now: datetime) ->
     """The free future slot starting at `start` (what a slot button sends back)."""
     slot = (await session.scalars(_free(now).where(ConsultationSlot.start == start))).first()
     return FreeSlot(slot.id, slot.start, slot.end) if slot else None
+
+
+async def free_slot(session: AsyncSession, slot_id: int, now: datetime) -> FreeSlot | None:
+    slot = (await session.scalars(_free(now).where(ConsultationSlot.id == slot_id))).first()
+    return FreeSlot(slot.id, slot.start, slot.end) if slot else None

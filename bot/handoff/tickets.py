@@ -122,20 +122,18 @@ async def create_ticket(
 
 
 async def _live_booking(
-    session: AsyncSession, reference: str, email: str
+    session: AsyncSession, reference: str, email: str, *, lock: bool = True
 ) -> tuple[Ticket, Booking]:
-    row = (
-        await session.execute(
-            select(Ticket, Booking)
-            .join(Booking, Booking.ticket_id == Ticket.id)
-            .where(
-                Ticket.reference == reference,
-                func.lower(Ticket.email) == email.strip().lower(),
-                Booking.slot_id.is_not(None),
-            )
-            .with_for_update()
+    query = (
+        select(Ticket, Booking)
+        .join(Booking, Booking.ticket_id == Ticket.id)
+        .where(
+            Ticket.reference == reference,
+            func.lower(Ticket.email) == email.strip().lower(),
+            Booking.slot_id.is_not(None),
         )
-    ).first()
+    )
+    row = (await session.execute(query.with_for_update() if lock else query)).first()
     if row is None:
         raise BookingNotFound(reference)
     return row[0], row[1]
@@ -152,7 +150,7 @@ def _contact(ticket: Ticket) -> Contact:
 
 async def find_live_booking(session: AsyncSession, reference: str, email: str) -> Confirmation:
     """The booking a user refers to (raises `BookingNotFound`)."""
-    ticket, booking = await _live_booking(session, reference, email)
+    ticket, booking = await _live_booking(session, reference, email, lock=False)
     return Confirmation(ticket.reference, booking.start, booking.end, _contact(ticket))
 
 

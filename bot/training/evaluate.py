@@ -300,6 +300,15 @@ def tune(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def best_threshold(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tuning row with the best worse-language accuracy; ties: fewer off-topic
+    questions answered with a topic, then the lower thresholds."""
+    def key(row: dict[str, Any]) -> tuple:
+        worst = min(v for k, v in row.items() if k.startswith("acc_"))
+        return (-worst, row["oos_as_topic"], row["threshold"], row["ambiguity_threshold"])
+    return min(rows, key=key)
+
+
 def summary(report: dict[str, Any]) -> str:
     lines = [f"model   {report.get('model')}",
              f"holdout {report.get('holdout')}  "
@@ -364,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     report["images"] = write_confusion_images(examples, out_dir)
     if args.tune:
         report["tuning"] = tune(examples)
+        report["tuning_best"] = best_threshold(report["tuning"])
         cfg = report["fallback"]
         score(examples, cfg["threshold"], cfg["ambiguity_threshold"])  # restore labels
     (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -374,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {row['threshold']:.2f} {row['ambiguity_threshold']:.2f}: "
                   f"{row.get('acc_de', 0):.3f} {row.get('acc_en', 0):.3f} "
                   f"{row['oos_as_topic']:>3} {row['fallback_rate']:.3f}")
+        print(f"best: {report['tuning_best']}")
     print(f"\nwrote {out_dir / 'report.json'} and {', '.join(report['images'])}")
     return 0
 

@@ -122,6 +122,16 @@ def _label(row: InboxMessage) -> str | None:
     return OUT_OF_SCOPE if row.status == "out_of_scope" else row.label
 
 
+def _language(row: InboxMessage) -> str | None:
+    """The language captured with the message, else a clear detection of its text."""
+    if row.language in LANGUAGES:
+        return row.language
+    from bot.nlu.detect import detect  # pure, no Rasa; lingua loads only when needed
+
+    detected = detect(row.text)
+    return detected if detected in LANGUAGES else None
+
+
 async def export_reviewed(
     session: AsyncSession, root: Path = PROJECT_ROOT, reviewer_id: int | None = None
 ) -> ExportResult:
@@ -147,9 +157,9 @@ async def export_reviewed(
     now = utcnow()
     exported: list[InboxMessage] = []
     for row in rows:
-        label, text = _label(row), training_text(row.text)
+        label, text, language = _label(row), training_text(row.text), _language(row)
         key = normalize(text)
-        if row.language not in LANGUAGES:
+        if language is None:
             result.skipped["language unknown (filter language=none)"].append(row.id)
         elif label not in intents:
             result.skipped["intent not in the domain"].append(row.id)
@@ -165,9 +175,9 @@ async def export_reviewed(
                 known = ", ".join(sorted(training[key]))
                 result.skipped[f"already a training example of another intent ({known})"].append(row.id)
         else:
-            per_language[row.language][label].append(text)
+            per_language[language][label].append(text)
             training[key] = {label}
-            result.written[row.language] += 1
+            result.written[language] += 1
             exported.append(row)
     for language, examples in per_language.items():
         if not result.written[language]:

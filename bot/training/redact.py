@@ -84,7 +84,8 @@ _PHONE = re.compile(
 )
 
 # Anything else long and digit-only: tax IDs, social security or file numbers.
-_LONG_NUMBER = re.compile(r"\b\d(?:[ -]?\d){7,}\b")
+# Spaces only as separators: ISO dates (2025-01-15) are no personal data.
+_LONG_NUMBER = re.compile(r"\b\d(?:[ ]?\d){7,}\b")
 
 _WHITESPACE = re.compile(r"\s+")
 

@@ -95,8 +95,10 @@ def resolve_model(name: str | None) -> Path | None:
     return None
 
 
-def newest_model() -> Path | None:
-    models = sorted(MODELS_DIR.glob("model-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+def newest_model(exclude: str) -> Path | None:
+    """Without a server: the newest model in models/ that is not the candidate itself."""
+    models = sorted((p for p in MODELS_DIR.glob("model-*.tar.gz") if p.name != exclude),
+                    key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
 
 
@@ -167,8 +169,15 @@ def run(args: argparse.Namespace) -> int:
     run_dir = RESULTS_DIR / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
 
     loaded = server.loaded_model()
-    current = Path(args.current) if args.current else resolve_model(loaded) or (
-        None if loaded else newest_model())
+    if args.current:
+        current = Path(args.current)
+    elif loaded:
+        current = resolve_model(loaded)
+        if current is None:
+            raise RetrainError(f"the server's model {loaded} is not in models/; "
+                               "name it with RETRAIN_ARGS=\"--current PATH\"")
+    else:
+        current = newest_model(exclude=f"model-{fingerprint()}.tar.gz")
     if loaded:
         print(f"Rasa server at {server.url} has {loaded} loaded.")
     else:

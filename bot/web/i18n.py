@@ -111,6 +111,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weekday": ("Wochentag", "Weekday"),
     "first_date": ("Ab Datum", "From date"),
     "weeks": ("Anzahl Wochen", "Number of weeks"),
+    "weeks_hint": ("1 Woche = Einzeltermin; mehr Wochen = jede Woche zur selben Zeit.",
+                   "1 week = a single slot; more weeks = every week at the same time."),
     "create": ("Anlegen", "Create"),
     "delete": ("Löschen", "Delete"),
     "free": ("frei", "free"),
@@ -143,6 +145,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upcoming_appointments": ("Kommende Termine", "Upcoming appointments"),
     "free_slots": ("Freie Termine", "Free slots"),
     "no_data": ("Noch keine Daten.", "No data yet."),
+    "other_series": ("Sonstige", "Other"),
     # audit
     "audit_title": ("Protokoll der Änderungen", "Audit log"),
     "when": ("Wann", "When"),

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from functools import partial, wraps
+from functools import cache, partial, wraps
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 import jinja2
+import yaml
 from aiohttp import web
 
+from bot.handoff.labels import intent_label
+from bot.settings import PROJECT_ROOT
 from bot.web.i18n import translate, ui_language
 from bot.web.keys import CSRF_TOKEN, STAFF
 
@@ -52,8 +55,26 @@ def template(name: str):
     return decorate
 
 
+@cache
+def _topic_labels() -> dict[str, Any]:
+    """The de/en topic names the bot uses (domain/intent_labels.yml); {} if absent."""
+    path = PROJECT_ROOT / "domain" / "intent_labels.yml"
+    return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
+
+
+def topic_name(topic: str | None, lang: str) -> str:
+    """A topic intent ("tax_id") by its name in `lang`; a topic the user typed stays as is."""
+    if not topic:
+        return ""
+    return intent_label(_topic_labels(), topic, lang) or topic
+
+
 def setup_templates(app: web.Application, timezone: str) -> None:
     zone = ZoneInfo(timezone)
+
+    @jinja2.pass_context
+    def topic_label(context, topic: str | None) -> str:
+        return topic_name(topic, context.get("ui_lang"))
 
     def localtime(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
         return value.astimezone(zone).strftime(fmt) if value else ""
@@ -65,5 +86,6 @@ def setup_templates(app: web.Application, timezone: str) -> None:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["localtime"] = localtime
+    env.filters["topic_label"] = topic_label
     env.filters["weekday"] = lambda value: value.astimezone(zone).weekday()
     env.globals["timezone"] = timezone

@@ -1,24 +1,33 @@
 """Real-browser tests: Debian's chromium driven by Playwright (no browser download).
 
-They use the session-scoped `stack` from tests/conftest.py (real Rasa, action server, web
-app). Screenshots go to test-artifacts/browser/.
+Widget tests use the session-scoped `stack` from tests/conftest.py (real Rasa, action
+server, web app); staff-only tests use `web_app` (the web app alone). Screenshots go to
+test-artifacts/browser/.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_sessionmaker
+from bot.settings import PROJECT_ROOT, Settings
+from bot.tools.stack import free_port
 from tests.e2e.chat import ARTIFACTS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -26,6 +35,42 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 SCREENSHOTS = ARTIFACTS / "browser"
 PHONE = {"width": 375, "height": 667}
+
+
+@pytest.fixture(scope="session")
+def web_app(tmp_path_factory) -> Iterator[SimpleNamespace]:
+    """The web app alone (`python -m bot.web`), for staff pages that need no bot.
+
+    Same shape as the `stack` fixture where the staff tests look: web_url, settings."""
+    var_dir = tmp_path_factory.mktemp("web-var")
+    settings = Settings.from_env({
+        "DATABASE_URL": f"sqlite:///{var_dir / 'app.db'}", "WEB_PORT": str(free_port()),
+        "STAFF_EMAIL": "staff@example.org", "STAFF_PASSWORD": "correct horse battery staple",
+    })
+    upgrade(settings.database_url)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), DATABASE_URL=settings.database_url,
+               WEB_PORT=str(settings.web_port), STAFF_EMAIL=settings.staff_email,
+               STAFF_PASSWORD=settings.staff_password)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "web-only.log", "ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    app = SimpleNamespace(web_url=f"http://localhost:{settings.web_port}", settings=settings)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{app.web_url}/health", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the web app did not start (test-artifacts/web-only.log)")
+                time.sleep(0.2)
+        yield app
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 @pytest.fixture(scope="session")
@@ -67,13 +112,13 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def run_db(stack, work):
+def run_db(app, work):
     """Run `await work(session)` in one transaction on the stack's app database.
 
     In a worker thread: Playwright's sync API keeps an event loop running in this one."""
 
     async def _run():
-        engine = make_engine(stack.settings.database_url)
+        engine = make_engine(app.settings.database_url)
         try:
             async with make_sessionmaker(engine)() as session, session.begin():
                 return await work(session)
@@ -91,12 +136,12 @@ def tracker(stack, sender: str) -> dict:
         return json.load(response)
 
 
-def staff_login(page: Page, stack, next_path: str = "/staff") -> None:
-    page.goto(f"{stack.web_url}{next_path}")
-    page.get_by_label("E-Mail").fill(stack.settings.staff_email)
-    page.get_by_label("Passwort").fill(stack.settings.staff_password)
+def staff_login(page: Page, app, next_path: str = "/staff") -> None:
+    page.goto(f"{app.web_url}{next_path}")
+    page.get_by_label("E-Mail").fill(app.settings.staff_email)
+    page.get_by_label("Passwort").fill(app.settings.staff_password)
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{stack.web_url}{next_path}*")
+    page.wait_for_url(f"{app.web_url}{next_path}*")
 
 
 # --- Driving the widget ---------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""A staff member works a ticket in a real browser; chat payloads show as text and run nothing."""
+"""A staff member works a ticket in a real browser; chat payloads show as text and run nothing.
+
+The web app alone serves these (no bot needed); test_booking.py covers a ticket the bot made."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ PAYLOADS = [
 ]
 
 
-def test_staff_finds_a_ticket_reads_the_transcript_and_changes_the_status(page, stack):
+def test_staff_finds_a_ticket_reads_the_transcript_and_changes_the_status(page, web_app):
     async def seed(session):
         await make_ticket(
             session, "ESD-BRW2Q", language="en", topic="blue_card", email="amara@example.org",
@@ -27,8 +29,8 @@ def test_staff_finds_a_ticket_reads_the_transcript_and_changes_the_status(page, 
                       ("bot", "A colleague will get back to you.")],
             slot_start=utcnow() + timedelta(days=3, hours=2))
 
-    run_db(stack, seed)
-    staff_login(page, stack, "/staff/tickets")
+    run_db(web_app, seed)
+    staff_login(page, web_app, "/staff/tickets")
     page.get_by_label("Suche (Referenz, E-Mail)").fill("amara@")
     page.get_by_role("button", name="Filtern").click()
     page.get_by_role("link", name="ESD-BRW2Q").click()
@@ -54,8 +56,8 @@ def test_staff_finds_a_ticket_reads_the_transcript_and_changes_the_status(page, 
     assert page.evaluate("window.__pwned") is None and page.dialogs == []
 
 
-def test_dashboard_renders_the_chart(page, stack):
-    staff_login(page, stack, "/staff")
+def test_dashboard_renders_the_chart(page, web_app):
+    staff_login(page, web_app, "/staff")
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
     expect(page.locator(".chart svg rect").first).to_be_visible()  # the ticket seeded above
     screenshot(page, "staff-dashboard")

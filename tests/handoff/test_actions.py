@@ -4,8 +4,6 @@ domain (domain/*.yml) and real test databases. Assertions are on response names.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,7 +158,9 @@ async def test_hostile_name_is_cleaned_and_limited():
 
 
 async def test_topic_is_prefilled_from_the_conversation_and_confirmed():
-    history = [{"event": "user", "text": "Blaue Karte?", "parse_data": {"intent": {"name": "blue_card"}}}]
+    history = [{"event": "user", "text": "Blaue Karte?", "parse_data": {"intent": {"name": "blue_card"}}},
+               {"event": "active_loop", "name": "consultation_form"},
+               {"event": "user", "text": "Firma", "parse_data": {"intent": {"name": "employer_hiring"}}}]
     d = CollectingDispatcher()
     asked = slot_events(await ActionAskTopic().run(
         d, tracker({"language": "de"}, "Beratung buchen", "request_human", events=history), DOMAIN))
@@ -227,7 +227,15 @@ async def test_choosing_a_slot(sessionmaker, slots, settings):
     events = slot_events(await form.run(d, t, DOMAIN))
     assert events["consultation_slot"] is None and events["slot_page"] == 1
 
+    # A slot chosen before (the form restarts after "try again") is checked again by id.
+    d = CollectingDispatcher()
+    t = tracker({}, "book", set_slots={"consultation_slot": str(slots[1].id)})
+    assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] == str(slots[1].id)
+
     await service.submit(sessionmaker, contact(), [], NOW, slots[1].id)
+    d = CollectingDispatcher()
+    t = tracker({}, "book", set_slots={"consultation_slot": str(slots[1].id)})
+    assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] is None
     d = CollectingDispatcher()
     t = tracker({"requested_slot": "consultation_slot"}, key, set_slots={"consultation_slot": key})
     assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] is None

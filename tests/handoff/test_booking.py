@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from bot.db.models import Booking, Ticket, TicketNote, TranscriptEntry
 from bot.handoff import service

@@ -159,6 +159,10 @@ def test_suggested_topic_is_the_latest_topic_intent():
     ]
     assert suggested_topic(events) == "housing"
     assert suggested_topic([]) is None
+    in_form = [events[0], {"event": "active_loop", "name": "consultation_form"},
+               {"event": "user", "parse_data": {"intent": {"name": "employer_hiring"}}}]
+    assert suggested_topic(in_form, "consultation_form") == "blue_card"
+    assert suggested_topic(in_form[1:], "consultation_form") is None
 
 
 @pytest.mark.skipif(not CONTRACT.exists(), reason="shared/spec not beside the project")

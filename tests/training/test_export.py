@@ -87,13 +87,15 @@ async def test_export_round_trip(sessionmaker, project):
     await add(sessionmaker, "blue card Düsseldorf", "confirmed", "blue_card")  # annotated in training
     await add(sessionmaker, "<EMAIL>", "confirmed", "blue_card")  # nothing left
     await add(sessionmaker, "quoi?", "confirmed", "blue_card", language=None)
+    await add(sessionmaker, "Could you please tell me how the application for it works and what I need?",
+              "confirmed", "blue_card", language=None)  # no language captured: detected from the text
     await add(sessionmaker, "see [docs](http://x)", "confirmed", "blue_card")  # markdown, not an entity
     await add(sessionmaker, "not reviewed yet", "new", intent="greet")
     await add(sessionmaker, "thrown away", "discarded", intent="greet")
 
     result = await export(sessionmaker, project)
 
-    assert result.written == {"de": 2, "en": 2}
+    assert result.written == {"de": 2, "en": 3}
     assert result.already_known == 2
     assert {reason: len(ids) for reason, ids in result.skipped.items()} == {
         "already a training example of another intent (blue_card)": 1,
@@ -105,6 +107,7 @@ async def test_export_round_trip(sessionmaker, project):
     assert yaml.safe_load(en.read_text())["version"] == "3.1"
     assert read_examples(en) == [
         ("blue_card", "Do I get a blue card with <NUMBER> salary?"),
+        ("blue_card", "Could you please tell me how the application for it works and what I need?"),
         ("blue_card", "see (docs)(http://x)"),
     ]
     assert sorted(read_examples(de)) == [
@@ -123,7 +126,9 @@ async def test_export_round_trip(sessionmaker, project):
     second = await export(sessionmaker, project)
     assert second.written == {"de": 0, "en": 1} and second.already_known == 1
     assert [t for _, t in read_examples(en)] == [
-        "Do I get a blue card with <NUMBER> salary?", "see (docs)(http://x)", "Blue Card for IT people",
+        "Do I get a blue card with <NUMBER> salary?",
+        "Could you please tell me how the application for it works and what I need?",
+        "see (docs)(http://x)", "Blue Card for IT people",
     ]
     index = examples_under(project / "data" / "nlu")
     all_texts = [normalize(t) for p in (project / "data/nlu").rglob("*.yml") for _, t in read_examples(p)]

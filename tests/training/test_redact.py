@@ -50,6 +50,8 @@ from bot.training.redact import PLACEHOLDERS, redact
         # long numbers (tax ID, file numbers)
         ("Steuer-ID 12 345 678 901 verloren", "Steuer-ID <NUMBER> verloren"),
         ("Aktenzeichen 123456789", "Aktenzeichen <NUMBER>"),
+        ("call +1-202-555-0143 or 0211-8992020", "call <PHONE> or <PHONE>"),
+        ("I moved to 40210 Düsseldorf last week", "I moved to <ADDRESS> last week"),
     ],
 )
 def test_personal_data_is_replaced(text, expected):
@@ -62,6 +64,8 @@ def test_personal_data_is_replaced(text, expected):
         "Wie viel kostet die Blue Card 2025?",
         "Das Mindestgehalt ist 48.300 Euro brutto",
         "Termin am 01.12.2025 um 10:30",
+        "Appointment on 2025-01-15 at 9:00?",
+        "Meine PLZ ist 40885, wer ist zuständig?",
         "I earn 58,400 EUR a year",
         "Ich habe einen Arbeitsplatz 3 Jahre lang gehabt",
         "Kita-Platz 2 Kinder, geht das?",

@@ -14,7 +14,7 @@ from bot.web.chart import stacked_bars
 from bot.web.i18n import translate, ui_language
 from bot.web.keys import SESSIONMAKER
 from bot.web.views.forms import zone
-from bot.web.templating import template
+from bot.web.templating import template, topic_name
 
 
 @template("staff/dashboard.html")
@@ -24,10 +24,12 @@ async def dashboard(request: web.Request) -> dict:
         by_topic, by_language = await stats.handoffs_per_week(session, now, zone(request))
         statuses = await stats.status_counts(session)
         booked, free = await stats.slot_counts(session, now)
-    t = partial(translate, ui_language(request))
-    other = "…"
+    lang = ui_language(request)
+    t = partial(translate, lang)
+    other = t("other_series")
     return {
-        "topic_chart": stacked_bars(by_topic, lambda key: key or t("none_topic"), other),
+        "topic_chart": stacked_bars(by_topic, lambda key: topic_name(key, lang) or t("none_topic"),
+                                    other),
         "language_chart": stacked_bars(by_language, lambda key: t(f"lang_{key}"), other),
         "statuses": statuses, "booked": booked, "free": free,
     }

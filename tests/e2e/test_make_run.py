@@ -1,0 +1,57 @@
+"""What `make run` runs: ready with URLs printed, answers, and Ctrl-C leaves no process behind."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+from bot.settings import PROJECT_ROOT
+from bot.tools.stack import free_port
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split()[2] != "Z"
+
+
+def test_run_answers_and_ctrl_c_stops_all_three(tmp_path):
+    ports = {name: free_port() for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT")}
+    env = dict(os.environ, **{k: str(v) for k, v in ports.items()},
+               DATABASE_URL=f"sqlite:///{tmp_path}/app.db", MAIL_OUTBOX=str(tmp_path / "outbox"))
+    run = subprocess.Popen([sys.executable, "-m", "bot.tools.stack"], cwd=PROJECT_ROOT, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = run.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if line.startswith("Press Ctrl-C"):
+                break
+        assert any(line.startswith("Ready in") for line in output), "".join(output)[-3000:]
+        body = json.dumps({"sender": f"run-{uuid.uuid4().hex}", "message": "Hallo"}).encode()
+        request = urllib.request.Request(
+            f"http://localhost:{ports['RASA_PORT']}/webhooks/rest/webhook", data=body,
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert json.load(response)[0]["text"].startswith("Hallo")
+        children = [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(run.pid)], capture_output=True, text=True).stdout.split()]
+        assert len(children) == 3
+        run.send_signal(signal.SIGINT)
+        assert run.wait(timeout=60) == 0
+        time.sleep(1)
+        assert [pid for pid in children if _alive(pid)] == []
+    finally:
+        if run.poll() is None:
+            run.kill()
