@@ -63,6 +63,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action_discard": ("Verwerfen", "Discard"),
     "action_reopen": ("Zurück auf neu", "Reopen"),
     "selected": ("Ausgewählte:", "Selected:"),
+    "action": ("Aktion", "Action"),
     "select_all": ("Alle auswählen", "Select all"),
     "select_row": ("Auswählen", "Select"),
     "apply": ("Anwenden", "Apply"),
