@@ -8,8 +8,15 @@ APP_PY      := $(VENV)/app/bin/python
 UV          := $(VENV)/tools/bin/uv
 UV_VERSION  := 0.13.9
 # Rasa 3.6 runs on Python 3.10 only; the app env takes the newest supported Python found.
-PYTHON310   ?= $(shell command -v python3.10 2>/dev/null)
-APP_PYTHON  ?= $(shell for p in python3.12 python3.13 python3.11; do command -v $$p >/dev/null 2>&1 && { command -v $$p; break; }; done)
+# Each candidate must really run (a pyenv shim for a version that is not active does not).
+find_python = $(shell for v in $(1); do for p in python$$v $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
+  $$p -c 'import sys; print(sys.executable)' 2>/dev/null && exit 0; done; done)
+ifeq ($(origin PYTHON310),undefined)
+PYTHON310   := $(call find_python,3.10)
+endif
+ifeq ($(origin APP_PYTHON),undefined)
+APP_PYTHON  := $(call find_python,3.12 3.13 3.11)
+endif
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONPATH := $(CURDIR)
 
@@ -29,6 +36,7 @@ help:
 	@echo "make retrain       train a candidate, compare on the held-out split, swap it in if the gate passes"
 
 check-python:
+	@echo "bot env Python: $(or $(PYTHON310),-), app env Python: $(or $(APP_PYTHON),-)"
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "make: python3.10 was not found. Rasa 3.6 needs exactly Python 3.10." >&2; \
 	  echo "      Install it (e.g. 'pyenv install 3.10' or your distribution's python3.10 package)" >&2; \
