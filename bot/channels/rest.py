@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import SlotSet
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -63,17 +64,24 @@ class RestInputWithApology(RestInput):
                 failed = True
             if failed or not collector.messages:
                 log.warning("turn without a reply, sending the apology (conversation %s)", sender_id)
-                collector.messages.extend(await _apology(request, sender_id))
+                hint = (self.get_metadata(request) or {}).get("language")
+                collector.messages.extend(await _apology(request, sender_id, hint))
             return response.json(collector.messages)
 
         return webhook
 
 
-async def _apology(request: Request, sender_id: Optional[Text]) -> List[Dict[Text, Any]]:
-    """The domain's apology in the conversation's language (slot `language`)."""
+async def _apology(
+    request: Request, sender_id: Optional[Text], page_language: Optional[Text]
+) -> List[Dict[Text, Any]]:
+    """The domain's apology in the conversation's language (slot `language`, or the page
+    language when the slot is empty: our session start runs on the action server, which
+    may be the part that is down)."""
     try:
         agent = request.app.ctx.agent
         tracker = await agent.processor.get_tracker(sender_id)
+        if tracker.get_slot("language") is None and page_language in ("de", "en"):
+            tracker.update(SlotSet("language", page_language))  # this copy only, not saved
         message = await agent.nlg.generate(APOLOGY_RESPONSE, tracker, RestInputWithApology.name())
         if message and message.get("text"):
             return [{"recipient_id": sender_id, "text": message["text"]}]

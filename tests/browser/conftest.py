@@ -73,7 +73,9 @@ def web_app(tmp_path_factory) -> Iterator[SimpleNamespace]:
         process.wait(10)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+# open, which would break `asyncio.run` in the test modules that follow the browser tests.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.fail("Debian's chromium is missing: `make browser` installs it")
