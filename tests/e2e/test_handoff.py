@@ -51,7 +51,8 @@ def book(conversation, steps: list[str], email: str) -> tuple[str, list[dict]]:
         replies = say(conversation, "yes")
     else:
         assert bot_actions(conversation)[-1] == "utter_ask_topic"
-        replies = say(conversation, "Blue Card <b>und</b> Jobwechsel")
+        topic = {"de": "Blue Card <b>und</b> Jobwechsel", "en": "Blue Card <b>and</b> a new job"}
+        replies = say(conversation, topic[conversation.language])
     assert bot_actions(conversation)[-1] == "utter_ask_consultation_language"
     replies = say(conversation, conversation.language)
     assert bot_actions(conversation)[-1] == "utter_ask_consultation_slot"
