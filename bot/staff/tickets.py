@@ -130,7 +130,7 @@ async def list_tickets(
 
 
 async def tickets_with_transcripts(
-    session: AsyncSession, flt: TicketFilter, zone: ZoneInfo, limit: int, offset: int = 0,
+    session: AsyncSession, flt: TicketFilter, zone: ZoneInfo, limit: int | None, offset: int = 0,
 ) -> tuple[list[Ticket], int]:
     """For the JSON API and the CSV export: newest first, everything loaded."""
     total = await session.scalar(_filtered(select(func.count(Ticket.id)), flt, zone)) or 0

@@ -229,3 +229,17 @@ def test_every_key_the_templates_use_is_translated():
     for path in TEMPLATES.rglob("*.html"):
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", path.read_text()))
     assert used and used <= set(STRINGS), sorted(used - set(STRINGS))
+
+
+async def test_api_list_without_limit_returns_every_ticket(client, sessionmaker):
+    """The contract's form (no paging parameters) lists all tickets, not a first page."""
+    now = utcnow()
+    async with sessionmaker() as session, session.begin():
+        for n in range(105):
+            await make_ticket(session, f"ESD-B{n:04d}", language="en", topic="tax_id",
+                              email=f"p{n}@example.org", created_at=now - timedelta(minutes=n))
+    headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    everything = await (await client.get("/staff/api/tickets", headers=headers)).json()
+    assert len(everything) == 105 and everything[0]["reference"] == "ESD-B0000"
+    page = await (await client.get("/staff/api/tickets?limit=10&offset=100", headers=headers)).json()
+    assert [t["reference"] for t in page] == [f"ESD-B{n:04d}" for n in range(100, 105)]

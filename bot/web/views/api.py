@@ -8,15 +8,16 @@ from bot.staff import tickets as queries
 from bot.web.keys import SESSIONMAKER
 from bot.web.views.forms import query_int, zone
 
-DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 
 async def tickets(request: web.Request) -> web.Response:
-    """Filters as on the list page (status, language, topic, from, to, q); `limit`/`offset`
-    page through the result, `X-Total-Count` says how many match."""
+    """Filters as on the list page (status, language, topic, from, to, q). Without `limit`
+    the whole list, as the contract has it; `limit` (≤ 1000) / `offset` page through it.
+    `X-Total-Count` says how many match."""
     flt = queries.TicketFilter.from_query(request.query)
-    limit = query_int(request.query.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT)
+    limit = (query_int(request.query.get("limit"), MAX_LIMIT, 1, MAX_LIMIT)
+             if "limit" in request.query else None)
     offset = query_int(request.query.get("offset"), 0, 0, 10**9)
     async with request.app[SESSIONMAKER]() as session:
         rows, total = await queries.tickets_with_transcripts(session, flt, zone(request), limit, offset)
