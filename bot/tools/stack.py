@@ -281,6 +281,15 @@ def ensure_token(settings: Settings, var_dir: Path) -> tuple[Settings, Path | No
     return replace(settings, rasa_token=path.read_text().strip()), path
 
 
+def _show_logs(stack: Stack, names: list[str], lines: int = 25) -> None:
+    for name in names:
+        path = stack.log_dir / f"{name}.log"
+        if path.exists():
+            tail = path.read_text(errors="replace").splitlines()[-lines:]
+            print(f"--- last lines of {path.relative_to(PROJECT_ROOT)} ---", file=sys.stderr)
+            print("\n".join(tail), file=sys.stderr)
+
+
 def main() -> int:
     from bot.db.migrate import main as migrate
     from bot.tools.model import train
@@ -288,7 +297,8 @@ def main() -> int:
     settings = Settings.from_env()
     var_dir = PROJECT_ROOT / "var"
     settings, token_file = ensure_token(settings, var_dir)
-    stack = Stack(settings=settings, model=Path(), var_dir=var_dir)
+    # The three servers log to files: their start-up warnings would bury the URLs.
+    stack = Stack(settings=settings, model=Path(), var_dir=var_dir, log_dir=var_dir / "logs")
     try:
         stack.check_ports()
     except PortInUse as error:
@@ -327,17 +337,21 @@ def main() -> int:
         print(f"  Action server:                  {stack.action_url}/health")
         if token_file:
             print(f"  Rasa HTTP API token:            in {token_file.relative_to(PROJECT_ROOT)}")
+        print(f"  Logs:                           {stack.log_dir.relative_to(PROJECT_ROOT)}/"
+              "{rasa,actions,web}.log")
         print("Press Ctrl-C to stop all three.", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(0.5)
         dead = [n for n, p in stack.processes.items() if p.poll() is not None]
         print(f"make run: {', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr)
+        _show_logs(stack, dead)
         return 1
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"make run: {error}", file=sys.stderr)
+        _show_logs(stack, [n for n, p in stack.processes.items() if p.poll() is not None])
         return 1
     finally:
         stack.stop()
