@@ -12,7 +12,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.handoff_base import (
-    HandoffFormValidation, cleared, language, latest_text, mail_confirmation,
+    HandoffFormValidation, checked_email, cleared, language, latest_text, mail_confirmation,
 )
 from bot.handoff import answers, service
 from bot.handoff.dates import format_datetime
@@ -40,10 +40,7 @@ class BookingLookupValidation(HandoffFormValidation):
     def validate_booking_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        address = answers.email_address(str(value or ""))
-        if address is None:
-            dispatcher.utter_message(response="utter_handoff_invalid_email")
-        return {"booking_email": address}
+        return {"booking_email": checked_email(value, dispatcher)}
 
 
 class ValidateCancelBookingForm(BookingLookupValidation):

@@ -16,7 +16,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.handoff_base import (
-    HandoffFormValidation, cleared, language, latest_intent, latest_text, mail_confirmation,
+    HandoffFormValidation, checked_email, cleared, language, latest_intent, latest_text, mail_confirmation,
 )
 from bot.handoff import answers, service
 from bot.handoff.dates import format_button, format_datetime, slot_key
@@ -98,10 +98,7 @@ class ValidateConsultationForm(HandoffFormValidation):
     def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        address = answers.email_address(str(value or ""))
-        if address is None:
-            dispatcher.utter_message(response="utter_handoff_invalid_email")
-        return {"email": address}
+        return {"email": checked_email(value, dispatcher)}
 
     def validate_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

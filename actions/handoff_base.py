@@ -39,6 +39,14 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def checked_email(value: Any, dispatcher: CollectingDispatcher) -> Optional[str]:
+    """The normalised address, or None after re-asking with the localized hint."""
+    address = answers.email_address(str(value or ""))
+    if address is None:
+        dispatcher.utter_message(response="utter_handoff_invalid_email")
+    return address
+
+
 def cleared(slots: List[Text]) -> List[EventType]:
     return [SlotSet(slot, None) for slot in (*slots, *HELPER_SLOTS)]
 
