@@ -89,7 +89,8 @@ def stack(tmp_path_factory, mail_sink) -> Iterator[Stack]:
             "RASA_PORT": str(free_port()),
             "ACTION_PORT": str(free_port()),
             "WEB_PORT": str(free_port()),
-            "RASA_TOKEN": uuid.uuid4().hex,
+            # A leading "-" (as token_urlsafe may produce) must reach Rasa as a token, not a flag.
+            "RASA_TOKEN": "-" + uuid.uuid4().hex,
             "STAFF_EMAIL": "staff@example.org",
             "STAFF_PASSWORD": "correct horse battery staple",
             "STAFF_API_TOKEN": "e2e-api-token",

@@ -216,7 +216,8 @@ class Stack:
             "--cors", "*",
         ]
         if self.settings.rasa_token:
-            rasa_cmd += ["--enable-api", "--auth-token", self.settings.rasa_token]
+            # "=" form: a token may start with "-" (token_urlsafe), which argparse would misread.
+            rasa_cmd += ["--enable-api", f"--auth-token={self.settings.rasa_token}"]
         self._spawn("rasa", rasa_cmd, self._env(bot_env()))
 
     def wait_ready(self, timeout: float = 300) -> None:
