@@ -52,7 +52,8 @@ def test_no_near_duplicates_in_training(data):
     assert not pairs, _show(pairs)
 
 
-def test_holdout_not_in_training(data):
-    train, holdout = data
-    pairs = nd.cross_pairs(holdout, train, FAIL_AT)
+@pytest.mark.parametrize("split", [nd.HOLDOUT_DIR, nd.BLIND_DIR], ids=["holdout", "blind"])
+def test_held_out_splits_not_in_training(data, split):
+    train, _ = data
+    pairs = nd.cross_pairs(nd.load(split), train, FAIL_AT)
     assert not pairs, _show(pairs)

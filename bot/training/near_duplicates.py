@@ -29,6 +29,8 @@ import yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = PROJECT_ROOT / "data" / "nlu"
 HOLDOUT_DIR = PROJECT_ROOT / "tests" / "nlu" / "holdout"
+# A second held-out split, written blind (without seeing the training data or HOLDOUT_DIR).
+BLIND_DIR = PROJECT_ROOT / "tests" / "nlu" / "blind"
 DEFAULT_THRESHOLD = 0.8
 
 _MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
