@@ -89,8 +89,11 @@ test: install browser
 	@$(APP_PY) -m bot.tools.model
 	@$(APP_PY) -m pytest
 
+EVALUATE = TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BOT_PY) -m bot.training.evaluate
 eval: install
-	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BOT_PY) -m bot.training.evaluate $(EVAL_ARGS)
+	@$(EVALUATE) $(EVAL_ARGS)
+	@echo; echo "== second held-out split, written blind (tests/nlu/blind) =="
+	@$(EVALUATE) --holdout tests/nlu/blind --out reports/eval/blind
 	@$(APP_PY) -m bot.training.language_eval --out reports/eval
 
 # Training inbox → data → model (bot/training/; issue 7). RETRAIN_ARGS e.g. "--tolerance 0.03 --no-swap".

@@ -47,7 +47,7 @@ _REQUESTS = [
     # The whole message is the language: "English?", "In English, please", "Deutsch bitte".
     r"^(?:(?:please|pls|plz|bitte|lieber|nur|noch|only|ok|okay|ab|jetzt|sofort|wieder|now|from|on|[,.;:!?])\s+)*"
     r"(?:(?:in|auf)\s+)?" + _LANG
-    + r"(?:\s+(?:please|pls|plz|bitte|only|nur|weiter|thanks|danke|now|from|on|[,.;:!?]))*$",
+    + r"(?:\s+(?:please|pls|plz|bitte|only|nur|weiter|again|wieder|thanks|danke|now|from|on|[,.;:!?]))*$",
     # "Can we speak English?", "Could you please answer in German?", "Do you speak English?"
     r"\b(?:can|could|would|shall|may|do)\s+(?:we|you|u)\s+(?:please\s+|pls\s+|maybe\s+|also\s+|just\s+)?"
     r"(?:speak|talk|write|chat|continue|switch|change|answer|reply|respond|communicate|understand|"
@@ -82,6 +82,10 @@ _REQUESTS = [
     # "Sprache wechseln auf Englisch", "Sprache auf Deutsch umstellen", "change language to German"
     r"\bsprache(?:\s+\w+){0,2}\s+(?:auf|in|zu)\s+" + _LANG + _DE_END,
     r"\blanguage\s+(?:to|in|into)\s+" + _LANG + _END,
+    # "Sprache: Englisch", "language: German", "zurück zu Deutsch", "englische Sprache bitte"
+    r"^\W*(?:sprache|language)\s*[:=]\s*" + _LANG + r"\W*$",
+    r"^(?:(?:bitte|ok|okay)\s+)*(?:zurueck|wieder)\s+(?:zu|zum|auf|in|nach)\s+" + _LANG + _DE_END,
+    r"^(?:bitte\s+)?(?:die\s+)?(?P<lang>englisch|deutsch)e\s+sprache(?:\s+bitte)?\W*$",
     # "Kann ich mit dir Englisch sprechen?", "Darf ich Ihnen auf Englisch schreiben?"
     r"\b(?:kann|darf)\s+ich\s+(?:\w+\s+){0,2}?(?:mit\s+)?(?:dir|ihnen|euch)\s+(?:\w+\s+){0,2}?" + _LANG + _DE_END,
 ]
