@@ -26,6 +26,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 _FILE = "linear_intent.skops"
+# skops loads only these types beyond its safe defaults: TfidfTransformer's IDF diagonal.
+_TRUSTED = ["scipy.sparse._csr.csr_matrix"]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -114,8 +116,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if not self._state or not messages:
             return messages
         model = self._state["model"]
-        probabilities = model.predict_proba(self._matrix(messages))
-        for message, row in zip(messages, probabilities):
+        features = self._matrix(messages)
+        probabilities = model.predict_proba(features)
+        for message, known, row in zip(messages, features.getnnz(axis=1), probabilities):
+            if not known:
+                # No feature seen in training: the probabilities would only be the class
+                # priors, so claim nothing and let the FallbackClassifier take over.
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [
                 {"name": str(model.classes_[i]), "confidence": float(row[i])} for i in order
@@ -145,7 +154,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as directory:
                 path = directory / _FILE
-                state = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+                state = sio.load(path, trusted=_TRUSTED)
         except ValueError:
             # Not trained (no intent examples): classify nothing, like Rasa's own classifiers.
             return cls(config, model_storage, resource)
