@@ -102,6 +102,8 @@ class ActionCancelBooking(HandoffDeps, Action):
         dispatcher.utter_message(
             response="utter_handoff_cancelled", reference=confirmation.reference, when=when
         )
+        # After the commit: a mail problem is logged, the cancellation stands.
+        await mail_confirmation(self, "cancellation", confirmation, domain)
         return cleared(LOOKUP_SLOTS)
 
 
@@ -142,5 +144,5 @@ class ActionRescheduleBooking(HandoffDeps, Action):
         dispatcher.utter_message(
             response="utter_handoff_rescheduled", reference=confirmation.reference, when=when
         )
-        await mail_confirmation(self, "booking", confirmation, when, domain)
+        await mail_confirmation(self, "booking", confirmation, domain)
         return cleared(slots)

@@ -235,10 +235,10 @@ class ActionSubmitConsultation(HandoffDeps, Action):
         if confirmation.start is None:
             dispatcher.utter_message(response="utter_handoff_callback",
                                      reference=confirmation.reference)
-            await mail_confirmation(self, "callback", confirmation, "", domain)
+            await mail_confirmation(self, "callback", confirmation, domain)
         else:
             when = format_datetime(confirmation.start, lang, self.settings.timezone)
             dispatcher.utter_message(response="utter_handoff_booked",
                                      reference=confirmation.reference, when=when)
-            await mail_confirmation(self, "booking", confirmation, when, domain)
+            await mail_confirmation(self, "booking", confirmation, domain)
         return cleared(FORM_SLOTS)

@@ -13,7 +13,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.handoff import answers
-from bot.handoff.dates import parse_slot_key
+from bot.handoff.dates import format_datetime, parse_slot_key
 from bot.handoff.labels import intent_label
 from bot.handoff.mail import MailContent, send_confirmation
 from bot.handoff.runtime import HandoffDeps
@@ -52,13 +52,17 @@ def cleared(slots: List[Text]) -> List[EventType]:
 
 
 async def mail_confirmation(
-    deps: HandoffDeps, kind: str, confirmation: Confirmation, when: str, domain: DomainDict
+    deps: HandoffDeps, kind: str, confirmation: Confirmation, domain: DomainDict
 ) -> None:
+    """The `kind` mail to the booking's address, in the booking's language (dates too:
+    the chat may have switched language since the booking)."""
     contact = confirmation.contact
     if contact is None or not contact.email:
         return
     lang = "de" if contact.language == "de" else "en"
     topic = contact.topic or ""
+    when = (format_datetime(confirmation.start, lang, deps.settings.timezone)
+            if confirmation.start else "")
     await send_confirmation(
         deps.settings,
         MailContent(

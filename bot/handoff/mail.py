@@ -26,7 +26,7 @@ LANGUAGE_NAMES = {"de": {"de": "Deutsch", "en": "Englisch"}, "en": {"de": "Germa
 
 @dataclass(frozen=True)
 class MailContent:
-    kind: str  # "booking" | "callback"
+    kind: str  # "booking" | "callback" | "cancellation"
     language: str
     to: str
     name: str

@@ -25,18 +25,39 @@ def _timestamp(event: dict[str, Any]) -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _clicked_title(text: object, offered: list[Any]) -> object:
+    """The title of the button whose payload the user sent, else the text as it came.
+
+    The widget sends a clicked button's payload ("/request_human", "yes", a slot time);
+    staff should read what the user clicked ("Beratung buchen", "Ja"). Only buttons the
+    bot offered since the user's previous message count, and only an exact payload match.
+    """
+    for button in offered:
+        if isinstance(button, dict) and button.get("payload") == text and button.get("title"):
+            return button["title"]
+    return text
+
+
 def transcript_from_events(events: list[dict[str, Any]]) -> list[Line]:
     """User and bot messages in order, with the NLU trail (intent, confidence) per user turn.
 
     Messages without text (pure button/image replies) are skipped; an undone user turn
-    (`rewind`, `undo`) stays: staff should see what was actually said.
+    (`rewind`, `undo`) stays: staff should see what was actually said. A clicked button
+    shows as its title, the intent trail still says what it triggered.
     """
     lines: list[Line] = []
+    offered: list[Any] = []  # buttons the bot showed since the user's previous message
     for event in events:
         kind = event.get("event")
         if kind not in ("user", "bot"):
             continue
-        text = clean_text(event.get("text"), TRANSCRIPT_MAX)
+        said = event.get("text")
+        if kind == "bot":
+            buttons = (event.get("data") or {}).get("buttons")
+            offered += buttons if isinstance(buttons, list) else []
+        else:
+            said, offered = _clicked_title(said, offered), []
+        text = clean_text(said, TRANSCRIPT_MAX)
         if not text:
             continue
         intent = confidence = None

@@ -124,6 +124,21 @@ def test_english_user_books_a_consultation(chat, stack, mail_sink, slots_seeded)
     assert booking is not None and len(transcript) > 10
     [mail] = mail_sink.to("john.smith@example.org")
     assert "Hello John Smith" in mail.get_content() and reference in mail.get_content()
+    # Clicked buttons ("later", the slot time) are shown to staff by their titles.
+    typed = [line.text for line in transcript if line.sender == "user"]
+    assert "later" not in typed and not any(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", t) for t in typed)
+
+    # Cancelling in a later chat frees the slot and confirms by e-mail.
+    later = chat(language="en")
+    say(later, "I need to cancel my appointment")
+    assert bot_actions(later)[-1] == "utter_ask_booking_reference"
+    say(later, reference)
+    say(later, "john.smith@example.org")
+    assert bot_actions(later)[-1] == "utter_handoff_cancelled"
+    _, booking, _ = asyncio.run(load_ticket(stack.settings.database_url, reference))
+    assert booking.cancelled_at is not None
+    first, cancelled = mail_sink.to("john.smith@example.org")
+    assert reference in cancelled.get_content() and "cancel" in cancelled["Subject"].lower()
 
 
 def test_stopping_the_form_stores_nothing(chat, stack, slots_seeded):

@@ -3,7 +3,9 @@ domain (domain/*.yml) and real test databases. Assertions are on response names.
 
 from __future__ import annotations
 
+import email
 from dataclasses import replace
+from email import policy
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ from bot.handoff.dates import slot_key
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tools.stack import free_port
 from tests.handoff.conftest import NOW, contact
+from tests.mail_sink import running_mail_sink
 
 
 def load_domain() -> dict[str, Any]:
@@ -336,9 +339,63 @@ async def test_cancel_booking_action(sessionmaker, slots, settings):
     d = CollectingDispatcher()
     await cancel.run(d, tracker({"booking_reference": booked.reference, "booking_email": "x@example.org"}), DOMAIN)
     assert responses(d) == ["utter_handoff_booking_not_found"]
+    assert not settings.mail_outbox.exists()  # nothing cancelled, nothing mailed
     d = CollectingDispatcher()
     await cancel.run(d, tracker({"booking_reference": booked.reference, "booking_email": "ada@example.org"}), DOMAIN)
     assert responses(d) == ["utter_handoff_cancelled"] and d.messages[0]["reference"] == booked.reference
+    [mail] = list(settings.mail_outbox.glob("*.eml"))
+    assert booked.reference in mail.name
+
+
+@pytest.fixture
+def smtp_server():
+    with running_mail_sink() as sink:
+        yield sink
+
+
+def smtp_settings(settings: Settings, host: str, port: int) -> Settings:
+    return replace(settings, smtp_host=host, smtp_port=port)
+
+
+# The mail speaks the booking's language, like the booking mail, even if the chat switched since.
+@pytest.mark.parametrize(("booked_in", "chat_in", "subject", "chat_when"), [
+    ("de", "de", "Ihr Beratungstermin beim Expat Service Desk ist abgesagt: Dienstag, 8. Dezember 2026, 10:00 Uhr",
+     "Dienstag, 8. Dezember 2026, 10:00 Uhr"),
+    ("en", "en", "Your consultation with the Expat Service Desk is cancelled: Tuesday, 8 December 2026, 10:00",
+     "Tuesday, 8 December 2026, 10:00"),
+    ("de", "en", "Ihr Beratungstermin beim Expat Service Desk ist abgesagt: Dienstag, 8. Dezember 2026, 10:00 Uhr",
+     "Tuesday, 8 December 2026, 10:00"),
+], ids=["de", "en", "booked-de-chat-en"])
+async def test_cancel_mails_one_cancellation_to_the_booking_address(
+    sessionmaker, slots, settings, smtp_server, booked_in, chat_in, subject, chat_when
+):
+    settings = smtp_settings(settings, smtp_server.host, smtp_server.port)
+    booked = (await service.submit(sessionmaker, contact(language=booked_in, email="Ada@Example.org"),
+                                   [], NOW, slots[0].id)).confirmation
+    d = CollectingDispatcher()
+    await ActionCancelBooking(**deps(sessionmaker, settings)).run(
+        d, tracker({"language": chat_in, "booking_reference": booked.reference,
+                    "booking_email": "ada@example.org"}), DOMAIN)
+    assert responses(d) == ["utter_handoff_cancelled"] and d.messages[0]["when"] == chat_when
+    [mail] = smtp_server.messages
+    assert mail["To"] == "Ada@Example.org"  # the address stored with the booking
+    assert mail["Subject"] == subject
+    assert booked.reference in mail.get_content()
+    assert not settings.mail_outbox.exists()
+
+
+async def test_cancel_stands_when_the_mail_server_is_down(sessionmaker, slots, settings, caplog):
+    settings = smtp_settings(settings, "127.0.0.1", free_port())
+    booked = (await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)).confirmation
+    d = CollectingDispatcher()
+    events = slot_events(await ActionCancelBooking(**deps(sessionmaker, settings)).run(
+        d, tracker({"booking_reference": booked.reference, "booking_email": "ada@example.org"}), DOMAIN))
+    assert responses(d) == ["utter_handoff_cancelled"] and events["booking_reference"] is None
+    async with sessionmaker() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.reference == booked.reference))
+        booking = await session.scalar(select(Booking).where(Booking.ticket_id == ticket.id))
+    assert ticket.status == "cancelled" and booking.slot_id is None
+    assert "confirmation mail not delivered" in caplog.text and "ada@example.org" not in caplog.text
 
 
 async def test_cancel_form_validates_reference():
@@ -375,7 +432,10 @@ async def test_reschedule_checks_the_booking_then_moves_it(sessionmaker, slots, 
                     "consultation_slot": str(slots[2].id)}), DOMAIN)
     assert responses(d) == ["utter_handoff_rescheduled"]
     assert d.messages[0]["when"] == "Tuesday, 8 December 2026, 12:00"
-    assert len(list(settings.mail_outbox.glob("*.eml"))) == 1
+    # Only the booking mail with the new time: moving is not cancelling.
+    [mail] = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+              for p in settings.mail_outbox.glob("*.eml")]
+    assert mail["Subject"] == "Your consultation with the Expat Service Desk: Tuesday, 8 December 2026, 12:00"
 
 
 # --- fallback -----------------------------------------------------------------------------

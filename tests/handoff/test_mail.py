@@ -42,6 +42,24 @@ def test_render_english_callback():
     assert "No consultation slot is free" in message.get_content()
 
 
+@pytest.mark.parametrize(("language", "when", "subject", "lines"), [
+    ("de", "Dienstag, 8. Dezember 2026, 10:00 Uhr",
+     "Ihr Beratungstermin beim Expat Service Desk ist abgesagt: Dienstag, 8. Dezember 2026, 10:00 Uhr",
+     ["Guten Tag Anna Schmidt,", "Termin:     Dienstag, 8. Dezember 2026, 10:00 Uhr (Zeitzone Europe/Berlin)",
+      "Referenz:   ESD-7K3Q9", "im Chat auf unserer Website buchen", "https://www.expatservicedesk.de"]),
+    ("en", "Tuesday, 8 December 2026, 10:00",
+     "Your consultation with the Expat Service Desk is cancelled: Tuesday, 8 December 2026, 10:00",
+     ["Hello Anna Schmidt,", "Date:       Tuesday, 8 December 2026, 10:00 (Europe/Berlin time)",
+      "Reference:  ESD-7K3Q9", "in the chat on our website", "https://www.expatservicedesk.de"]),
+], ids=["de", "en"])
+def test_render_cancellation(language, when, subject, lines):
+    message = render(content(kind="cancellation", language=language, when=when), "desk@example.org")
+    body = message.get_content()
+    assert message["Subject"] == subject and message["To"] == "anna@example.org"
+    assert all(line in body for line in lines), body
+    assert "$" not in body and "Blaue Karte" not in body  # names the booking, not its details
+
+
 async def test_sent_over_smtp_and_received(smtp_server, tmp_path):
     settings = replace(Settings(), smtp_host=smtp_server.host, smtp_port=smtp_server.port,
                        mail_outbox=tmp_path / "outbox")

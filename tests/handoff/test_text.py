@@ -122,6 +122,64 @@ def test_transcript_from_events_keeps_order_and_nlu_trail():
     assert lines[0].timestamp == datetime.fromtimestamp(1_790_000_000.5, tz=timezone.utc)
 
 
+def _bot(text, *buttons):
+    """A bot event as Rasa stores it, offering `(title, payload)` buttons."""
+    return {"event": "bot", "text": text, "timestamp": 1.0,
+            "data": {"buttons": [{"title": title, "payload": payload} for title, payload in buttons]}}
+
+
+def _user_line(*before, sent):
+    """The transcript line of the user message `sent` after the events `before`."""
+    user = {"event": "user", "text": sent, "timestamp": 2.0,
+            "parse_data": {"intent": {"name": "request_human", "confidence": 1.0}}}
+    return transcript_from_events([*before, user])[-1]
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [("Beratung buchen", "Beratung buchen"), ("Book a consultation", "Book a consultation"),
+     ("Beratung\u200b buchen\x00", "Beratung buchen")],
+)
+def test_transcript_shows_a_clicked_button_by_its_title(title, shown):
+    line = _user_line(_bot("Soll ich einen Termin buchen?", (title, "/request_human")), sent="/request_human")
+    assert (line.sender, line.text, line.intent, line.confidence) == ("user", shown, "request_human", 1.0)
+
+
+def test_transcript_matches_a_payload_with_entities_exactly():
+    offer = _bot("Das hängt vom Wohnort ab.",
+                 ("Ich wohne in Düsseldorf", '/foreigners_office{"district": "duesseldorf"}'),
+                 ("Ich wohne im Kreis Mettmann", '/foreigners_office{"district": "kreis_mettmann"}'))
+    assert _user_line(offer, sent='/foreigners_office{"district": "kreis_mettmann"}').text == (
+        "Ich wohne im Kreis Mettmann")
+    typed = '/foreigners_office{"district":"kreis_mettmann"}'  # same JSON, other spacing: not a click
+    assert _user_line(offer, sent=typed).text == typed
+
+
+@pytest.mark.parametrize("sent", ["/affirm", '/request_human{"topic": "tax_id"}', "/help me please", "/"])
+def test_transcript_keeps_text_no_offered_button_matches(sent):
+    assert _user_line(_bot("Shall I book?", ("Book a consultation", "/request_human")), sent=sent).text == sent
+    assert _user_line(sent=sent).text == sent  # no bot message before at all
+
+
+def test_transcript_reads_buttons_offered_since_the_previous_user_message():
+    book = ("Book a consultation", "/request_human")
+    same_turn = [_bot("Shall I book?", book), _bot("Anything else?")]
+    assert _user_line(*same_turn, sent="/request_human").text == "Book a consultation"
+    buttons_only = [_bot("Anything else?"), _bot(None, book)]  # a message without text counts too
+    assert _user_line(*buttons_only, sent="/request_human").text == "Book a consultation"
+    earlier_turn = [_bot("Shall I book?", book), {"event": "user", "text": "hm", "timestamp": 1.5},
+                    _bot("Anything else?")]
+    assert _user_line(*earlier_turn, sent="/request_human").text == "/request_human"
+
+
+def test_transcript_shows_plain_payloads_by_their_title():
+    consent = _bot("Einverstanden?", ("Ja", "yes"), ("Nein", "no"))
+    assert _user_line(consent, sent="yes").text == "Ja"
+    assert _user_line(consent, sent="vielleicht").text == "vielleicht"
+    slots = _bot("Which time suits you?", ("Tue 8 Dec, 10:00", "2026-12-08 10:00"))
+    assert _user_line(slots, sent="2026-12-08 10:00").text == "Tue 8 Dec, 10:00"
+
+
 DOMAIN = {
     "responses": {
         "utter_intent_label_blue_card": [
