@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from bot.nlu.detect import detect
+from bot.nlu.detect import detect, names_a_language
 from bot.training.language_eval import evaluate, load
 
 TARGET = 0.99
@@ -87,13 +87,25 @@ def _examples(path):
     ]
 
 
-def test_every_switch_request_names_its_language():
-    """switch_language answers in the new language, so the detector must see every request."""
+def test_every_switch_request_is_understood():
+    """switch_language answers in the new language: the detector must see every request
+    that names a language; one naming none ("Sprache ändern") flips (action_switch_language)."""
     from bot.settings import PROJECT_ROOT
 
     files = sorted(PROJECT_ROOT.glob("data/nlu/*/switch_language.yml")) + sorted(
         PROJECT_ROOT.glob("tests/nlu/holdout/*/switch_language.yml")
     )
     assert len(files) == 4
-    missed = [text for path in files for text in _examples(path) if detect(text) is None]
+    examples = [text for path in files for text in _examples(path)]
+    missed = [text for text in examples if detect(text) is None and names_a_language(text)]
     assert missed == []
+    assert any(not names_a_language(text) for text in examples)  # the flip case is trained
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Sprache ändern", False), ("change language", False), ("andere Sprache bitte", False),
+    ("auf Englisch bitte", True), ("Können wir Deutsch sprechen?", True), ("German course?", True),
+    ("Ich lerne die deutsche Sprache", True), ("Germany", True),  # mentions count: no flip
+])
+def test_names_a_language(text, named):
+    assert names_a_language(text) is named

@@ -185,6 +185,14 @@ def _words(cleaned: str) -> list[str]:
     return _WORD.findall(cleaned)
 
 
+_ANY_LANGUAGE_WORD = re.compile(r"\b(?:english|englisch|german|deutsch)")  # also "deutsche", "Germany"
+
+
+def names_a_language(text: str) -> bool:
+    """Whether the message mentions German or English at all ("Sprache ändern" does not)."""
+    return _ANY_LANGUAGE_WORD.search(_clean(text)) is not None
+
+
 def explicit_request(text: str) -> str | None:
     """'Can we speak English?' → 'en'; 'Bitte auf Deutsch' → 'de'; 'I don't speak German' → 'en'."""
     plain = " ".join(_TOKEN.findall(_clean(text)))

@@ -132,6 +132,13 @@ def test_explicit_switch_and_back(talk):
     turn = say(c, "Bitte auf Deutsch")
     assert turn.responses == ["utter_language_switched"]
     assert_in_language(turn, "de")
+    # A request that names no language switches to the other one.
+    turn = say(c, "Sprache ändern")
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, "en")
+    turn = say(c, "change language please")
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, "de")
 
 
 def test_switch_inside_the_consultation_form_keeps_the_answers(talk):
