@@ -46,7 +46,8 @@ class Settings:
     timezone: str = "Europe/Berlin"
     events_db_url: str = f"sqlite:///{VAR_DIR / 'rasa_events.db'}"
     cookie_secure: bool = False
-    # Production profile (README, "Configuration"): PostgreSQL tracker store + Redis lock store.
+    # Production profile (README, "Configuration"): PostgreSQL tracker store; Redis lock store
+    # and the web app's login limiter, shared by all processes.
     tracker_store_url: str | None = None
     redis_url: str | None = None
     event_broker_url: str | None = None

@@ -158,6 +158,8 @@ class Stack:
         )
         if self.settings.rasa_token:
             env["RASA_TOKEN"] = self.settings.rasa_token
+        if self.settings.redis_url:  # the web app's shared login limit (bot/web/ratelimit.py)
+            env["REDIS_URL"] = self.settings.redis_url
         # Staff app: bootstrap account and API token (contracts.md), when given.
         for name, value in (("STAFF_EMAIL", self.settings.staff_email),
                             ("STAFF_PASSWORD", self.settings.staff_password),

@@ -1,4 +1,5 @@
-"""The app factory only wires: settings, engine lifecycle, templates, middlewares, routes."""
+"""The app factory only wires: settings, engine and login limiter lifecycles, templates,
+middlewares, routes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.staff.users import upsert_user
 from bot.web.auth import auth_middleware, csrf_middleware
 from bot.web.errors import error_middleware
 from bot.web.keys import ENGINE, LOGIN_LIMITER, SESSIONMAKER, SETTINGS
-from bot.web.ratelimit import LoginLimiter
+from bot.web.ratelimit import MemoryLoginLimiter, RedisLoginLimiter, redis_client
 from bot.web.routes import setup_routes
 from bot.web.templating import setup_templates
 from bot.training.ingest import background as inbox_ingestion
@@ -35,11 +36,25 @@ async def _bootstrap_staff(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def _login_limiter(app: web.Application) -> AsyncIterator[None]:
+    """Failed logins counted in Redis when REDIS_URL is set (shared by every web process),
+    else in this process's memory."""
+    redis_url = app[SETTINGS].redis_url
+    if not redis_url:
+        app[LOGIN_LIMITER] = MemoryLoginLimiter()
+        yield
+        return
+    client, namespace = redis_client(redis_url)
+    app[LOGIN_LIMITER] = RedisLoginLimiter(client, prefix=f"{namespace}:login:")
+    yield
+    await client.aclose()
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware])
     app[SETTINGS] = settings
-    app[LOGIN_LIMITER] = LoginLimiter()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_login_limiter)
     app.cleanup_ctx.append(_bootstrap_staff)
     app.cleanup_ctx.append(inbox_ingestion)  # Rasa's event table → training inbox
     setup_templates(app, settings.timezone)

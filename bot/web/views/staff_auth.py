@@ -44,7 +44,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     limiter = request.app[LOGIN_LIMITER]
     address = request.remote or "unknown"
     lang = ui_language(request)
-    wait = limiter.retry_after(address, email)
+    wait = await limiter.retry_after(address, email)
     if wait is not None:
         message = translate(lang, "login_rate_limited", minutes=max(1, -(-wait // 60)))
         response = _login_page(request, email=email, error=message, status=429)
@@ -53,10 +53,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     async with request.app[SESSIONMAKER]() as session, session.begin():
         user = await authenticate(session, email, password)
         if user is None:
-            limiter.failed(address, email)
+            await limiter.failed(address, email)
             return _login_page(request, email=email, error=translate(lang, "login_failed"),
                                status=401)
-        limiter.succeeded(email)
+        await limiter.succeeded(email)
         token, _ = await staff_sessions.create_session(session, user)
         await audit.record(session, user.id, "login")
     response = web.HTTPFound(safe_next(str(form.get("next", ""))))
