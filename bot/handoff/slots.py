@@ -19,6 +19,10 @@ class FreeSlot:
     start: datetime
     end: datetime
 
+    @classmethod
+    def of(cls, slot: ConsultationSlot) -> "FreeSlot":
+        return cls(slot.id, slot.start, slot.end)
+
 
 def _free(now: datetime):
     return (
@@ -39,7 +43,7 @@ async def next_free_slots(
     rows = await session.scalars(
         query.order_by(ConsultationSlot.start).offset(page * page_size).limit(page_size)
     )
-    return [FreeSlot(s.id, s.start, s.end) for s in rows]
+    return [FreeSlot.of(s) for s in rows]
 
 
 async def has_more_free_slots(
@@ -51,12 +55,16 @@ async def has_more_free_slots(
     return rows.first() is not None
 
 
+async def _first_free(session: AsyncSession, now: datetime, condition) -> FreeSlot | None:
+    slot = (await session.scalars(_free(now).where(condition))).first()
+    return FreeSlot.of(slot) if slot else None
+
+
 async def free_slot_at(session: AsyncSession, start: datetime, now: datetime) -> FreeSlot | None:
     """The free future slot starting at `start` (what a slot button sends back)."""
-    slot = (await session.scalars(_free(now).where(ConsultationSlot.start == start))).first()
-    return FreeSlot(slot.id, slot.start, slot.end) if slot else None
+    return await _first_free(session, now, ConsultationSlot.start == start)
 
 
 async def free_slot(session: AsyncSession, slot_id: int, now: datetime) -> FreeSlot | None:
-    slot = (await session.scalars(_free(now).where(ConsultationSlot.id == slot_id))).first()
-    return FreeSlot(slot.id, slot.start, slot.end) if slot else None
+    """The free future slot with this id."""
+    return await _first_free(session, now, ConsultationSlot.id == slot_id)
