@@ -51,7 +51,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
-        # origins: featurizer names in a fixed order; weights: one TF-IDF per origin.
+        # weights: one fitted TF-IDF per featurizer (origin); model: the regression.
         self._state = state
 
     @classmethod
@@ -75,25 +75,20 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return blocks
 
     def _matrix(self, messages: List[Message], fit: bool = False) -> csr_matrix:
+        """One row per message: each featurizer's block TF-IDF-weighted, side by side.
+        With `fit`, learns one weighting per featurizer (its vocabulary width is the
+        weighting's `idf_` length, so nothing else needs keeping)."""
         from sklearn.feature_extraction.text import TfidfTransformer
 
         per_message = [self._blocks(m) for m in messages]
         if fit:
-            origins = sorted({o for blocks in per_message for o in blocks})
-            widths = {
-                o: next(b[o].shape[1] for b in per_message if o in b) for o in origins
-            }
-            self._state = {"origins": origins, "widths": widths, "weights": {}}
-        origins, widths = self._state["origins"], self._state["widths"]
+            widths = {o: b.shape[1] for blocks in per_message for o, b in blocks.items()}
+            self._state = {"weights": {o: TfidfTransformer(sublinear_tf=True) for o in widths}}
         columns = []
-        for origin in origins:
-            rows = [
-                b.get(origin, csr_matrix((1, widths[origin]))) for b in per_message
-            ]
-            block = vstack(rows).tocsr()
-            if fit:
-                self._state["weights"][origin] = TfidfTransformer(sublinear_tf=True).fit(block)
-            columns.append(self._state["weights"][origin].transform(block))
+        for origin, weight in sorted(self._state["weights"].items()):
+            width = widths[origin] if fit else weight.idf_.shape[0]
+            block = vstack([b.get(origin, csr_matrix((1, width))) for b in per_message]).tocsr()
+            columns.append(weight.fit_transform(block) if fit else weight.transform(block))
         return hstack(columns).tocsr()
 
     # ---------------------------------------------------------------- train / predict
