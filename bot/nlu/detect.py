@@ -29,7 +29,7 @@ _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'
 # --- 1. explicit requests ------------------------------------------------------
 _LANG = r"(?P<lang>english|englisch|german|deutsch)\b"
 _LANG_OF = {"english": "en", "englisch": "en", "german": "de", "deutsch": "de"}
-_OTHER = {"en": "de", "de": "en"}
+OTHER = {"en": "de", "de": "en"}
 # In English the language name must end the request ("answer in German, please"), so
 # "Can you explain German tax classes?" names a topic, not a language to speak.
 _END = (r"(?=\s+(?:please|pls|plz|now|instead|again|too|only|then|if|with|from|so|because|since|as|"
@@ -197,7 +197,7 @@ def explicit_request(text: str) -> str | None:
     """'Can we speak English?' → 'en'; 'Bitte auf Deutsch' → 'de'; 'I don't speak German' → 'en'."""
     plain = " ".join(_TOKEN.findall(_clean(text)))
     found = {_LANG_OF[m.group("lang")] for r in _REQUEST_RES if (m := r.search(plain))}
-    found |= {_OTHER[_LANG_OF[m.group("lang")]] for r in _CANNOT_RES if (m := r.search(plain))}
+    found |= {OTHER[_LANG_OF[m.group("lang")]] for r in _CANNOT_RES if (m := r.search(plain))}
     return found.pop() if len(found) == 1 else None
 
 
