@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
@@ -87,3 +88,9 @@ class Settings:
             event_broker_url=env.get("EVENT_BROKER_URL") or None,
             inbox_poll_seconds=float(env.get("INBOX_POLL_SECONDS") or 3),
         )
+
+
+def redis_prefix(url: str) -> str:
+    """The key namespace REDIS_URL names with `?prefix=` (default "expatdesk"), shared by
+    Rasa's lock store (bot/tools/stack.py) and the staff login limit (bot/web/ratelimit.py)."""
+    return parse_qs(urlsplit(url).query).get("prefix", ["expatdesk"])[0]

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, redis_prefix
 from bot.tools.model import RASA, bot_env
 
 APP_PYTHON = Path(sys.executable)
@@ -102,7 +102,7 @@ def redis_lock_store_config(url: str) -> dict:
         "url": parsed.hostname or "localhost",
         "port": parsed.port or 6379,
         "db": int(parsed.path.lstrip("/") or 1),
-        "key_prefix": parse_qs(parsed.query).get("prefix", ["expatdesk"])[0],
+        "key_prefix": redis_prefix(url),
     }
     if parsed.password:
         config["password"] = unquote(parsed.password)

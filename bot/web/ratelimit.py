@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.settings import redis_prefix
+
 log = logging.getLogger(__name__)
 
 PER_EMAIL = 5
@@ -44,14 +46,26 @@ def _wait(stamps: Sequence[float], limit: int, window: float, now: float) -> int
     return int(stamps[len(stamps) - limit] + window - now) + 1
 
 
-class MemoryLoginLimiter:
-    """Failed logins in this process's memory (monotonic clock); enough for one web process."""
+class _Limits:
+    """What both implementations count: failures per address and per e-mail in a window."""
 
     def __init__(self, per_email: int = PER_EMAIL, per_address: int = PER_ADDRESS,
                  window: float = WINDOW):
         self.per_email = per_email
         self.per_address = per_address
         self.window = window
+
+    def _counted(self, address: str, email: str) -> tuple[tuple[str, str, int], ...]:
+        """(kind, value, limit) of every count a login attempt goes against."""
+        return (("a", address, self.per_address), ("e", email, self.per_email))
+
+
+class MemoryLoginLimiter(_Limits):
+    """Failed logins in this process's memory (monotonic clock); enough for one web process."""
+
+    def __init__(self, per_email: int = PER_EMAIL, per_address: int = PER_ADDRESS,
+                 window: float = WINDOW):
+        super().__init__(per_email, per_address, window)
         self._failures: dict[str, deque[float]] = defaultdict(deque)
 
     def _recent(self, key: str, now: float) -> deque[float]:
@@ -63,21 +77,21 @@ class MemoryLoginLimiter:
     async def retry_after(self, address: str, email: str,
                           now: float | None = None) -> int | None:
         now = time.monotonic() if now is None else now
-        waits = [wait for key, limit in ((f"a:{address}", self.per_address),
-                                         (f"e:{email}", self.per_email))
-                 if (wait := _wait(self._recent(key, now), limit, self.window, now)) is not None]
+        waits = [wait for kind, value, limit in self._counted(address, email)
+                 if (wait := _wait(self._recent(f"{kind}:{value}", now), limit, self.window, now))
+                 is not None]
         return max(waits) if waits else None
 
     async def failed(self, address: str, email: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
-        self._failures[f"a:{address}"].append(now)
-        self._failures[f"e:{email}"].append(now)
+        for kind, value, _ in self._counted(address, email):
+            self._failures[f"{kind}:{value}"].append(now)
 
     async def succeeded(self, email: str) -> None:
         self._failures.pop(f"e:{email}", None)
 
 
-class RedisLoginLimiter:
+class RedisLoginLimiter(_Limits):
     """Failed logins in Redis, shared by all web processes: one sorted set per address and per
     e-mail, members scored by wall-clock time (the processes share no monotonic clock), each key
     expiring one window after its last failure.
@@ -90,18 +104,17 @@ class RedisLoginLimiter:
     def __init__(self, client: Redis, prefix: str = "expatdesk:login:",
                  per_email: int = PER_EMAIL, per_address: int = PER_ADDRESS,
                  window: float = WINDOW):
+        super().__init__(per_email, per_address, window)
         self.client = client
         self.prefix = prefix
-        self.per_email = per_email
-        self.per_address = per_address
-        self.window = window
 
     def _key(self, kind: str, value: str) -> str:
         # Hashed: key names are listed by anyone with access to Redis; addresses are personal data.
         return f"{self.prefix}{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
     def _keys(self, address: str, email: str) -> tuple[tuple[str, int], ...]:
-        return ((self._key("a", address), self.per_address), (self._key("e", email), self.per_email))
+        return tuple((self._key(kind, value), limit)
+                     for kind, value, limit in self._counted(address, email))
 
     async def retry_after(self, address: str, email: str,
                           now: float | None = None) -> int | None:
@@ -143,16 +156,14 @@ class RedisLoginLimiter:
 
 
 def redis_client(url: str) -> tuple[Redis, str]:
-    """A client for REDIS_URL and the key namespace its `?prefix=` names (default "expatdesk").
+    """A client for REDIS_URL and the key namespace its `?prefix=` names (bot.settings.redis_prefix).
 
     REDIS_URL is shared with Rasa's lock store (bot/tools/stack.py), whose `prefix` option
     redis-py does not know: left in the URL it fails every command, so it is taken off here.
     Short timeouts: a Redis that does not answer must not hold up the login page.
     """
     parts = urlsplit(url)
-    query = parse_qsl(parts.query)
-    namespace = dict(query).get("prefix", "expatdesk")
-    rest = urlencode([(name, value) for name, value in query if name != "prefix"])
+    rest = urlencode([(name, value) for name, value in parse_qsl(parts.query) if name != "prefix"])
     client = Redis.from_url(urlunsplit(parts._replace(query=rest)),
                             socket_connect_timeout=2, socket_timeout=2)
-    return client, namespace
+    return client, redis_prefix(url)
