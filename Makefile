@@ -92,11 +92,12 @@ test: install browser
 EVALUATE = TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BOT_PY) -m bot.training.evaluate
 # TensorFlow/Keras print import-time warnings despite PYTHONWARNINGS; they go to a log that is
 # shown only when the evaluation fails.
+EVAL_ERRORS = 2>reports/eval/stderr.log || { cat reports/eval/stderr.log; exit 1; }
 eval: install
 	@mkdir -p reports/eval
-	@$(EVALUATE) $(EVAL_ARGS) 2>reports/eval/stderr.log || { cat reports/eval/stderr.log; exit 1; }
+	@$(EVALUATE) $(EVAL_ARGS) $(EVAL_ERRORS)
 	@echo; echo "== second held-out split, written blind (tests/nlu/blind) =="
-	@$(EVALUATE) --holdout tests/nlu/blind --out reports/eval/blind 2>reports/eval/stderr.log || { cat reports/eval/stderr.log; exit 1; }
+	@$(EVALUATE) --holdout tests/nlu/blind --out reports/eval/blind $(EVAL_ERRORS)
 	@$(APP_PY) -m bot.training.language_eval --out reports/eval
 
 # Training inbox → data → model (bot/training/; issue 7). RETRAIN_ARGS e.g. "--tolerance 0.03 --no-swap".
