@@ -89,15 +89,15 @@ test: install browser
 	@$(APP_PY) -m bot.tools.model
 	@$(APP_PY) -m pytest
 
-EVALUATE = TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BOT_PY) -m bot.training.evaluate
+EVALUATE = TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BOT_PY) -m rasa_side.evaluate
 # TensorFlow/Keras print import-time warnings despite PYTHONWARNINGS; they go to a log that is
 # shown only when the evaluation fails.
 EVAL_ERRORS = 2>reports/eval/stderr.log || { cat reports/eval/stderr.log; exit 1; }
 eval: install
 	@mkdir -p reports/eval
-	@$(EVALUATE) $(EVAL_ARGS) $(EVAL_ERRORS)
-	@echo; echo "== second held-out split, written blind (tests/nlu/blind) =="
-	@$(EVALUATE) --holdout tests/nlu/blind --out reports/eval/blind $(EVAL_ERRORS)
+	@model=$$($(APP_PY) -m bot.tools.model) && $(EVALUATE) --model $$model $(EVAL_ARGS) $(EVAL_ERRORS) \
+	  && echo && echo "== second held-out split, written blind (heldout/blind) ==" \
+	  && $(EVALUATE) --model $$model --holdout heldout/blind --out reports/eval/blind $(EVAL_ERRORS)
 	@$(APP_PY) -m bot.training.language_eval --out reports/eval
 
 # Training inbox → data → model (bot/training/; issue 7). RETRAIN_ARGS e.g. "--tolerance 0.03 --no-swap".

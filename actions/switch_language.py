@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.detect import OTHER, explicit_request, names_a_language
+from rasa_side.nlu.detect import OTHER, explicit_request, names_a_language
 
 
 def language_before_latest_message(tracker: Tracker) -> Optional[Text]:

@@ -2,7 +2,7 @@
 
 Each response needs a variation conditioned on `language` = de, one on `language` = en,
 and an unconditioned default (used while the slot is still empty). The German and
-English variations must also read as German and English (bot.nlu.detect).
+English variations must also read as German and English (rasa_side.nlu.detect).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from bot.nlu.detect import detect
+from rasa_side.nlu.detect import detect
 from tests.domain_files import domain_files, responses
 
 LANGUAGES = ("de", "en")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlu.gazetteer import TOWNS, extract, find
+from rasa_side.nlu.gazetteer import TOWNS, extract, find
 
 
 def values(text):

@@ -1,9 +1,9 @@
-"""The per-message language decision (bot/nlu/detect.py) on the labelled set and on key cases."""
+"""The per-message language decision (rasa_side/nlu/detect.py) on the labelled set and on key cases."""
 
 import pytest
 import yaml
 
-from bot.nlu.detect import detect, names_a_language
+from rasa_side.nlu.detect import detect, names_a_language
 from bot.training.language_eval import evaluate, load
 
 TARGET = 0.99
@@ -93,7 +93,7 @@ def test_every_switch_request_is_understood():
     from bot.settings import PROJECT_ROOT
 
     files = sorted(PROJECT_ROOT.glob("data/nlu/*/switch_language.yml")) + sorted(
-        PROJECT_ROOT.glob("tests/nlu/holdout/*/switch_language.yml")
+        PROJECT_ROOT.glob("heldout/first/*/switch_language.yml")
     )
     assert len(files) == 4
     examples = [text for path in files for text in _examples(path)]

@@ -1,4 +1,4 @@
-"""bot.nlu.linear_intent.LinearIntentClassifier trained, persisted and loaded by Rasa's own
+"""rasa_side.nlu.linear_intent.LinearIntentClassifier trained, persisted and loaded by Rasa's own
 machinery in the bot env (tests/bot_env/linear_intent_check.py); the whole-model figures are
 in tests/test_nlu_quality.py."""
 

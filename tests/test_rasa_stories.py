@@ -1,6 +1,6 @@
 """The end-to-end test stories (tests/stories, real user text) pass against the current model.
 
-Runs Rasa's story test in the bot env (bot.training.stories wraps
+Runs Rasa's story test in the bot env (rasa_side.stories wraps
 `rasa test core --stories tests/stories --fail-on-prediction-errors`). `make test`
 trains the model for the current data first; without one this test trains it.
 """
@@ -17,7 +17,7 @@ from bot.tools.model import BOT_ENV, bot_env, train
 def test_stories_have_no_prediction_errors(tmp_path):
     model = train()
     result = subprocess.run(
-        [str(BOT_ENV / "bin" / "python"), "-m", "bot.training.stories",
+        [str(BOT_ENV / "bin" / "python"), "-m", "rasa_side.stories",
          "--model", str(model), "--stories", str(PROJECT_ROOT / "tests" / "stories"),
          "--out", str(tmp_path)],
         cwd=PROJECT_ROOT, env=bot_env(), capture_output=True, text=True, timeout=900,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
@@ -13,7 +14,7 @@ BOT_ENV = PROJECT_ROOT / ".venv" / "bot"
 RASA = BOT_ENV / "bin" / "rasa"
 MODELS_DIR = PROJECT_ROOT / "models"
 # Everything that changes the trained model: training data, domain, pipeline, our components.
-MODEL_INPUTS = ("config.yml", "domain", "data", "bot/nlu")
+MODEL_INPUTS = ("config.yml", "domain", "data", "rasa_side/nlu")
 
 
 def _files(root: Path) -> list[Path]:
@@ -76,12 +77,11 @@ def train(
         cwd=root,
         env=bot_env(root),
         check=True,
+        stdout=sys.stderr,  # stdout carries only the model path (`make eval` reads it)
     )
     return target
 
 
 if __name__ == "__main__":
-    import sys
-
     force = "--force" in sys.argv
     print(train(force=force))

@@ -126,7 +126,7 @@ def _language(row: InboxMessage) -> str | None:
     """The language captured with the message, else a clear detection of its text."""
     if row.language in LANGUAGES:
         return row.language
-    from bot.nlu.detect import detect  # pure, no Rasa; lingua loads only when needed
+    from rasa_side.nlu.detect import detect  # pure, no Rasa; lingua loads only when needed
 
     detected = detect(row.text)
     return detected if detected in LANGUAGES else None
@@ -144,7 +144,7 @@ async def export_reviewed(
     if not rows:
         return result
     intents = set(known_intents(root))
-    holdout = examples_under(root / "tests" / "nlu" / "holdout")
+    holdout = examples_under(root / "heldout" / "first")
     per_language: dict[str, dict[str, list[str]]] = {}
     for language in LANGUAGES:
         path = root / "data" / "nlu" / language / INBOX_FILE

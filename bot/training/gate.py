@@ -1,6 +1,6 @@
 """The regression gate: may a retrained candidate replace the current model?
 
-Pure functions over two evaluation reports of `bot.training.evaluate` (same held-out
+Pure functions over two evaluation reports of `rasa_side.evaluate` (same held-out
 split): `report["languages"][lang]` with `accuracy`, `macro_f1` and `per_intent`
 (`f1`, `support`).
 

@@ -1,7 +1,7 @@
 """Language-detection accuracy on the labelled set in tests/language/messages.yml.
 
 `make eval` runs this after the NLU evaluation. The decision under test is
-`bot.nlu.detect.detect` (the same function Rasa runs), scored per message:
+`rasa_side.nlu.detect.detect` (the same function Rasa runs), scored per message:
 "de"/"en" must be detected, "keep" must return None (conversation language unchanged).
 
     python -m bot.training.language_eval [--set PATH] [--out DIR]
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.detect import detect
+from rasa_side.nlu.detect import detect
 from bot.settings import PROJECT_ROOT
 
 LABELLED_SET = PROJECT_ROOT / "tests" / "language" / "messages.yml"

@@ -28,9 +28,9 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = PROJECT_ROOT / "data" / "nlu"
-HOLDOUT_DIR = PROJECT_ROOT / "tests" / "nlu" / "holdout"
+HOLDOUT_DIR = PROJECT_ROOT / "heldout" / "first"
 # A second held-out split, written blind (without seeing the training data or HOLDOUT_DIR).
-BLIND_DIR = PROJECT_ROOT / "tests" / "nlu" / "blind"
+BLIND_DIR = PROJECT_ROOT / "heldout" / "blind"
 DEFAULT_THRESHOLD = 0.8
 
 _MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

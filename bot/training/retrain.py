@@ -4,7 +4,7 @@
    output is shown).
 2. Evaluate the current model (the one the running Rasa server has loaded, else the
    newest in models/) and the candidate on the held-out split with
-   `bot.training.evaluate` (bot env); reports and confusion-matrix images go to
+   `rasa_side.evaluate` (bot env); reports and confusion-matrix images go to
    results/retrain/<time>/{current,candidate}/.
 3. Print the side-by-side comparison and the gate's verdict (bot/training/gate.py),
    saved as comparison.txt and verdict.json beside the reports.
@@ -37,7 +37,7 @@ from bot.training.gate import Tolerance, Verdict, comparison_table, decide
 
 CANDIDATES_DIR = MODELS_DIR / "candidates"
 RESULTS_DIR = PROJECT_ROOT / "results" / "retrain"
-HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout"
+HOLDOUT = PROJECT_ROOT / "heldout" / "first"
 BOT_PYTHON = BOT_ENV / "bin" / "python"
 
 
@@ -108,7 +108,7 @@ def evaluate(model: Path, out_dir: Path, holdout: Path = HOLDOUT) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / "evaluate.log", "wb") as log:
         result = subprocess.run(
-            [str(BOT_PYTHON), "-m", "bot.training.evaluate", "--model", str(model),
+            [str(BOT_PYTHON), "-m", "rasa_side.evaluate", "--model", str(model),
              "--holdout", str(holdout), "--out", str(out_dir)],
             cwd=PROJECT_ROOT, env=bot_env(), stdout=log, stderr=subprocess.STDOUT,
         )

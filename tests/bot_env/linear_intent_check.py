@@ -1,6 +1,6 @@
 """Run in the bot env by tests/test_linear_intent.py (prints JSON).
 
-Trains bot.nlu.linear_intent.LinearIntentClassifier on a tiny data set with Rasa's own
+Trains rasa_side.nlu.linear_intent.LinearIntentClassifier on a tiny data set with Rasa's own
 tokenizer and featurizers, persists it, loads it back and classifies a few messages.
 """
 
@@ -16,7 +16,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.linear_intent import LinearIntentClassifier
+from rasa_side.nlu.linear_intent import LinearIntentClassifier
 
 EXAMPLES = {
     "tax_id": ["Wie bekomme ich eine Steuer-ID?", "tax id please", "Steuernummer fehlt",

@@ -48,7 +48,7 @@ def project(tmp_path) -> Path:
             examples: |
               - Wo bekomme ich meine Steuer-ID?
         """)
-    write(tmp_path / "tests" / "nlu" / "holdout" / "en" / "blue_card.yml", """
+    write(tmp_path / "heldout" / "first" / "en" / "blue_card.yml", """
         version: "3.1"
         nlu:
           - intent: blue_card

@@ -1,4 +1,4 @@
-"""Rasa NLU component: town / district / nationality entities from `bot.nlu.gazetteer`.
+"""Rasa NLU component: town / district / nationality entities from `rasa_side.nlu.gazetteer`.
 
 Registered as an entity extractor after the classifier. Slots `town`, `district`,
 `nationality_group` follow the entities with `from_entity` mappings, so a town
@@ -13,8 +13,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.extractor_base import StatelessExtractor
-from bot.nlu.gazetteer import find
+from rasa_side.nlu.extractor_base import StatelessExtractor
+from rasa_side.nlu.gazetteer import find
 
 
 @DefaultV1Recipe.register(

@@ -1,6 +1,6 @@
 """`rasa test core` on the end-to-end test stories, failing on prediction errors (bot env).
 
-    .venv/bot/bin/python -m bot.training.stories --model PATH [--stories tests/stories] [--out DIR]
+    .venv/bot/bin/python -m rasa_side.stories --model PATH [--stories tests/stories] [--out DIR]
 
 Runs Rasa's own story test (`rasa test core --fail-on-prediction-errors`) with one
 change: entities are compared only for the entity types a story annotates.
@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _compare_annotated_entities_only() -> None:

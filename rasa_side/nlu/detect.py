@@ -1,6 +1,6 @@
 """Per-message language decision (de/en) for a bilingual chat.
 
-Pure logic, no Rasa import: the Rasa component in `bot.nlu.language` wraps it,
+Pure logic, no Rasa import: the Rasa component in `rasa_side.nlu.language` wraps it,
 and the tests and `make eval` (bot/training/language_eval.py) call it directly.
 
 Returns a language only when the message says so clearly; `None` means "keep the

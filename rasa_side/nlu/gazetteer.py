@@ -1,6 +1,6 @@
 """Closed-list entities the answers depend on: the town and the nationality group.
 
-Pure logic, no Rasa import: `bot.nlu.gazetteer_extractor` wraps it as a Rasa
+Pure logic, no Rasa import: `rasa_side.nlu.gazetteer_extractor` wraps it as a Rasa
 component, the tests call it directly.
 
 Why a gazetteer and not DIET: both lists are closed and small (Düsseldorf plus

@@ -14,8 +14,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.detect import detect
-from bot.nlu.extractor_base import StatelessExtractor
+from rasa_side.nlu.detect import detect
+from rasa_side.nlu.extractor_base import StatelessExtractor
 
 ENTITY = "language"
 

@@ -1,11 +1,11 @@
 """NLU evaluation on the project's held-out split (`make eval`, bot env).
 
-    .venv/bot/bin/python -m bot.training.evaluate [--model PATH] [--holdout DIR] [--out DIR]
+    .venv/bot/bin/python -m rasa_side.evaluate [--model PATH] [--holdout DIR] [--out DIR]
 
 Loads the trained model in-process, parses every example under
 ``<holdout>/{de,en}/*.yml`` and writes ``<out>/report.json`` plus confusion-matrix
-images. Without ``--model`` it evaluates the model for the current data/config
-(``bot.tools.model.model_path()``), training it first if it is missing.
+images. ``make eval`` passes the model for the current data/config (``bot.tools.model``, app env,
+trains it first if it is missing): this module imports only the stdlib and Rasa.
 
 Scoring: the prediction is what the running bot would act on, i.e. after the
 FallbackClassifier. ``nlu_fallback`` counts as wrong for every intent except
@@ -30,8 +30,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_HOLDOUT = PROJECT_ROOT / "heldout" / "first"
 DEFAULT_OUT = PROJECT_ROOT / "reports" / "eval"
 LANGUAGES = ("de", "en")
 FALLBACK = "nlu_fallback"
@@ -370,22 +370,13 @@ def summary(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="model .tar.gz (default: the model for the current data)")
+    parser.add_argument("--model", required=True, help="model .tar.gz (`make eval` passes the model for the current data)")
     parser.add_argument("--holdout", default=str(DEFAULT_HOLDOUT))
     parser.add_argument("--out", default=str(DEFAULT_OUT))
     parser.add_argument("--tune", action="store_true", help="also print a fallback-threshold table")
     args = parser.parse_args(argv)
 
-    if args.model:
-        model = Path(args.model)
-    else:
-        sys.path.insert(0, str(PROJECT_ROOT))
-        from bot.tools.model import model_path, train
-
-        model = model_path()
-        if not model.exists():
-            print(f"training {model.name} (no model for the current data yet)…", flush=True)
-            model = train()
+    model = Path(args.model)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
 
