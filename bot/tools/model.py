@@ -14,7 +14,7 @@ BOT_ENV = PROJECT_ROOT / ".venv" / "bot"
 RASA = BOT_ENV / "bin" / "rasa"
 MODELS_DIR = PROJECT_ROOT / "models"
 # Everything that changes the trained model: training data, domain, pipeline, our components.
-MODEL_INPUTS = ("config.yml", "domain", "data", "rasa_side/nlu")
+MODEL_INPUTS = ("config.yml", "domain.yml", "domain", "data", "rasa_side/nlu", "rasa_side/importer.py")
 
 
 def _files(root: Path) -> list[Path]:
@@ -69,8 +69,8 @@ def train(
     target.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
+            # Rasa's defaults: config.yml, domain.yml (+ domain/ via the importer), data/.
             str(RASA), "train",
-            "--config", "config.yml", "--domain", "domain", "--data", "data",
             "--out", str(target.parent), "--fixed-model-name", target.name[: -len(".tar.gz")],
             *(extra_args or []),
         ],

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 
-import yaml
 from playwright.sync_api import expect
 
-from bot.settings import PROJECT_ROOT
+from tests.domain_files import responses
 from tests.browser.conftest import BOT, PHONE, say, screenshot, tracker, widget_sender
 
 
 def _response_text(name: str, language: str) -> str:
     """The `language` variation of a response, as the widget shows it (link titles only)."""
-    for path in sorted((PROJECT_ROOT / "domain").rglob("*.yml")):
-        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
-        for variation in responses.get(name, []):
+    for variation in responses().get(name, []):
             conditions = variation.get("condition") or []
             if any(c.get("name") == "language" and c.get("value") == language for c in conditions):
                 return re.sub(r"\[([^\]]+)\]\((https?://[^)]+)\)", r"\1", variation["text"])

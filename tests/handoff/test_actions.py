@@ -9,7 +9,6 @@ from email import policy
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
@@ -26,16 +25,16 @@ from bot.db.models import Booking, Ticket, TranscriptEntry
 from bot.db.session import make_engine, make_sessionmaker
 from bot.handoff import service
 from bot.handoff.dates import slot_key
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from bot.tools.stack import free_port
 from tests.handoff.conftest import NOW, contact
+from tests.domain_files import domain_files
 from tests.mail_sink import running_mail_sink
 
 
 def load_domain() -> dict[str, Any]:
     domain: dict[str, Any] = {"responses": {}, "slots": {}, "forms": {}}
-    for path in sorted((PROJECT_ROOT / "domain").rglob("*.yml")):
-        part = yaml.safe_load(path.read_text()) or {}
+    for part in domain_files().values():
         for key in domain:
             domain[key].update(part.get(key) or {})
     return domain

@@ -149,7 +149,8 @@ async def test_exported_file_passes_rasa_data_validate(tmp_path, sqlite_url):
 
     for name in ("domain", "data"):
         shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
-    shutil.copy(PROJECT_ROOT / "config.yml", tmp_path / "config.yml")
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
     for name in ("inbox.yml",):
         for lang in ("de", "en"):
             (tmp_path / "data/nlu" / lang / name).unlink(missing_ok=True)
@@ -166,8 +167,7 @@ async def test_exported_file_passes_rasa_data_validate(tmp_path, sqlite_url):
         await engine.dispose()
     assert result.total_written == 2, result.summary()
     run = subprocess.run(
-        [str(RASA), "data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml"],
-        cwd=tmp_path, env=bot_env(PROJECT_ROOT), capture_output=True, text=True, timeout=600,
+        [str(RASA), "data", "validate"], cwd=tmp_path, env=bot_env(PROJECT_ROOT), capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "inbox.yml" not in run.stdout + run.stderr
