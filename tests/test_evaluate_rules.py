@@ -1,6 +1,6 @@
-"""Scoring rules of `make eval` (rasa_side/evaluate.py) that need no model."""
+"""Scoring rules of `make eval` (rasa_side/scoring.py) that need no model."""
 
-from rasa_side.evaluate import FALLBACK, best_threshold, decide, scored_label
+from rasa_side.scoring import FALLBACK, best_threshold, decide, scored_label
 
 
 def test_decide_replays_the_fallback_classifier():
