@@ -31,7 +31,7 @@ help:
 	@echo "make bench    latency / throughput / readiness figures"
 	@echo "make seed     demo consultation slots for the next two weeks"
 	@echo "make staff-user EMAIL=…  add a staff user (asks for the password)"
-	@echo "make ingest        capture new chat messages into the training inbox (the web app also does it)"
+	@echo "make ingest        capture new chat messages into the training inbox (make run keeps doing it)"
 	@echo "make export-inbox  write reviewed inbox questions into data/nlu/<lang>/inbox.yml"
 	@echo "make retrain       train a candidate, compare on the held-out split, swap it in if the gate passes"
 
@@ -103,10 +103,10 @@ eval: install
 # Training inbox → data → model (bot/training/; issue 7). RETRAIN_ARGS e.g. "--tolerance 0.03 --no-swap".
 .PHONY: ingest export-inbox retrain
 ingest: migrate
-	@$(APP_PY) -m bot.training.ingest
+	@$(APP_PY) -m bot.ingest --once
 
 export-inbox: migrate
-	@$(APP_PY) -m bot.training.ingest
+	@$(APP_PY) -m bot.ingest --once
 	@$(APP_PY) -m bot.training.export
 
 retrain: install

@@ -197,3 +197,18 @@ class IngestCursor(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IngestConversation(Base):
+    """Ingestion's state of one conversation (bot/ingest/conversation.py), saved in the same
+    transaction as the cursor, so after a restart it matches exactly where reading resumes."""
+
+    __tablename__ = "ingest_conversation"
+
+    conversation_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(2))
+    requested_slot: Mapped[str | None] = mapped_column(String(64))
+    active_loop: Mapped[str | None] = mapped_column(String(64))
+    # The redacted message whose turn had not ended when the batch did.
+    open_turn: Mapped[dict | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -30,8 +30,8 @@ from bot.db.models import InboxMessage
 from bot.settings import PROJECT_ROOT, Settings
 from bot.staff import audit
 from bot.training.inbox import EXPORTABLE, OUT_OF_SCOPE, known_intents
-from bot.training.ingest import LANGUAGES
-from bot.training.redact import PLACEHOLDERS
+from bot.desk.languages import LANGUAGES
+from bot.ingest.redact import PLACEHOLDERS
 
 INBOX_FILE = "inbox.yml"
 HEADER = (

@@ -12,16 +12,14 @@ from bot.settings import Settings
 from bot.staff.users import upsert_user
 from bot.web.auth import auth_middleware, csrf_middleware
 from bot.web.errors import error_middleware
-from bot.web.keys import ENGINE, LOGIN_LIMITER, SESSIONMAKER, SETTINGS
+from bot.web.keys import LOGIN_LIMITER, SESSIONMAKER, SETTINGS
 from bot.web.ratelimit import MemoryLoginLimiter, RedisLoginLimiter, redis_client
 from bot.web.routes import setup_routes
 from bot.web.templating import setup_templates
-from bot.training.ingest import background as inbox_ingestion
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = make_engine(app[SETTINGS].database_url)
-    app[ENGINE] = engine
     app[SESSIONMAKER] = make_sessionmaker(engine)
     yield
     await engine.dispose()
@@ -56,7 +54,6 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_login_limiter)
     app.cleanup_ctx.append(_bootstrap_staff)
-    app.cleanup_ctx.append(inbox_ingestion)  # Rasa's event table → training inbox
     setup_templates(app, settings.timezone)
     setup_routes(app)
     return app

@@ -1,13 +1,12 @@
 """Typed application keys shared by the factory, middlewares and views."""
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from bot.web.ratelimit import LoginLimiter
 
 SETTINGS = web.AppKey("settings", Settings)
-ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 LOGIN_LIMITER = web.AppKey("login_limiter", LoginLimiter)
 

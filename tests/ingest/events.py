@@ -45,9 +45,10 @@ class RasaBroker:
     def turn(
         self, sender: str, text: str, intent: str, confidence: float,
         ranking: list[tuple[str, float]] | None = None, entity_language: str | None = None,
-        slot_language: str | None = None, page_language: str | None = None,
+        slot_language: str | None = None, page_language: str | None = None, listen: bool = True,
     ) -> None:
-        """One user turn as Rasa publishes it: user, slot?, user_featurization, action, bot, action."""
+        """One user turn as Rasa publishes it: user, slot?, user_featurization, action, bot,
+        action_listen (`listen=False`: the turn's last event is not written yet)."""
         self.clock += 1.5
         message_id = uuid.uuid4().hex
         entities = []
@@ -67,8 +68,7 @@ class RasaBroker:
             "input_channel": "rest", "message_id": message_id,
         })
         if slot_language:
-            self.publish({"sender_id": sender, "event": "slot", "timestamp": self.clock + 0.001,
-                          "metadata": self._meta(), "name": "language", "value": slot_language})
+            self.slot(sender, "language", slot_language)
         self.publish({"sender_id": sender, "event": "user_featurization", "timestamp": self.clock + 0.002,
                       "metadata": self._meta(), "use_text_for_featurization": False})
         self.publish({"sender_id": sender, "event": "action", "timestamp": self.clock + 0.003,
@@ -78,6 +78,24 @@ class RasaBroker:
                       "metadata": self._meta(utter_action="utter_greet"), "text": "Hello!",
                       "data": {"elements": None, "quick_replies": None, "buttons": None,
                                "attachment": None, "image": None, "custom": None}})
+        if listen:
+            self.listen(sender)
+
+    def listen(self, sender: str) -> None:
+        """The end of a turn: Rasa's prediction loop stops at `action_listen`."""
+        self.publish({"sender_id": sender, "event": "action", "timestamp": self.clock + 0.005,
+                      "metadata": self._meta(), "name": "action_listen", "policy": "RulePolicy",
+                      "confidence": 1.0, "action_text": None, "hide_rule_turn": False})
+
+    def slot(self, sender: str, name: str, value) -> None:
+        self.publish({"sender_id": sender, "event": "slot", "timestamp": self.clock + 0.001,
+                      "metadata": self._meta(), "name": name, "value": value})
+
+    def form(self, sender: str, name: str | None, requested_slot: str | None) -> None:
+        """A form starts asking for `requested_slot`, or (name None) ends."""
+        self.publish({"sender_id": sender, "event": "active_loop", "timestamp": self.clock + 0.001,
+                      "metadata": self._meta(), "name": name})
+        self.slot(sender, "requested_slot", requested_slot)
 
     def session_start(self, sender: str, page_language: str | None = None) -> None:
         self.clock += 1
@@ -90,6 +108,6 @@ class RasaBroker:
                       "confidence": 1.0, "action_text": None, "hide_rule_turn": False})
         self.publish({"sender_id": sender, "event": "session_started", "timestamp": self.clock,
                       "metadata": self._meta()})
-        if page_language:
-            self.publish({"sender_id": sender, "event": "slot", "timestamp": self.clock,
-                          "metadata": self._meta(), "name": "language", "value": page_language})
+        if page_language:  # actions/session_start.py: the page language starts the slot
+            self.slot(sender, "language", page_language)
+        self.listen(sender)

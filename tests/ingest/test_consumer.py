@@ -1,4 +1,4 @@
-"""Ingestion from a real `events` table (SQLite file and PostgreSQL) into the inbox."""
+"""The consumer on a real `events` table (SQLite file and PostgreSQL) into the inbox."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import InboxMessage, IngestCursor
-from bot.settings import Settings
-from bot.training.ingest import events_engine, follow, ingest_once, text_hash
-from tests.training.events import RasaBroker, sync_url
+from bot.db.models import InboxMessage, IngestConversation, IngestCursor
+from bot.ingest.consumer import follow, ingest_once
+from bot.ingest.events import events_engine
+from bot.ingest.inbox import text_hash
+from tests.ingest.events import RasaBroker, sync_url
 
 
 @pytest.fixture
@@ -33,10 +34,10 @@ async def _inbox(sessionmaker) -> list[InboxMessage]:
         return list((await session.scalars(select(InboxMessage).order_by(InboxMessage.id))).all())
 
 
-async def _ingest(events_url, sessionmaker):
+async def _ingest(events_url, sessionmaker, batch_size=7):
     engine = events_engine(events_url)
     try:
-        return await ingest_once(engine, sessionmaker, batch_size=7)
+        return await ingest_once(engine, sessionmaker, batch_size=batch_size)
     finally:
         await engine.dispose()
 
@@ -93,7 +94,7 @@ async def test_identical_texts_are_grouped_and_cursor_prevents_double_counting(b
     assert rows[0].count == 5
     async with sessionmaker() as session:
         cursor = await session.get(IngestCursor, "rasa_events")
-    assert cursor.position == 5 * 4  # every row read, non-user events included
+    assert cursor.position == 5 * 5  # every row read, non-user events included
 
 
 async def test_language_falls_back_to_slot_then_page_language(broker, events_url, sessionmaker):
@@ -118,9 +119,8 @@ async def test_missing_events_database_is_not_created(tmp_path):
 
 
 async def test_follow_polls_until_stopped(broker, events_url, sessionmaker):
-    settings = Settings(events_db_url=events_url)
     stop = asyncio.Event()
-    task = asyncio.create_task(follow(settings, sessionmaker, 0.05, stop))
+    task = asyncio.create_task(follow(events_url, sessionmaker, 0.05, stop))
     broker.turn("f1", "Where is the Bürgerbüro?", "address_registration", 0.7, entity_language="en")
     for _ in range(200):
         if await _inbox(sessionmaker):
@@ -129,3 +129,77 @@ async def test_follow_polls_until_stopped(broker, events_url, sessionmaker):
     stop.set()
     await asyncio.wait_for(task, 10)
     assert [r.text for r in await _inbox(sessionmaker)] == ["Where is the Bürgerbüro?"]
+
+
+async def test_language_set_long_before_reaches_later_messages(broker, events_url, sessionmaker):
+    """The state carries the conversation's language however far back its slot event is."""
+    broker.session_start("long", page_language="en")
+    broker.turn("long", "Können wir Deutsch sprechen?", "switch_language", 0.9,
+                entity_language="de", slot_language="de")
+    for n in range(60):  # many turns without a language event
+        broker.turn("long", f"frage {n}", "greet", 0.5)
+    await _ingest(events_url, sessionmaker, batch_size=50)
+    languages = {r.text: r.language for r in await _inbox(sessionmaker)}
+    assert len(languages) == 61 and set(languages.values()) == {"de"}
+
+
+async def test_a_turn_split_by_a_restart_gets_the_language_its_turn_set(broker, events_url, sessionmaker):
+    """State (with the unfinished turn) is saved with the cursor: a new consumer after a
+    restart goes on exactly where the old one stopped."""
+    broker.session_start("r1", page_language="de")
+    broker.turn("r1", "Blue Card", "blue_card", 0.9, listen=False)  # the turn is not over yet
+    first = await _ingest(events_url, sessionmaker)
+    assert first.messages == 0 and await _inbox(sessionmaker) == []
+    async with sessionmaker() as session:
+        saved = await session.get(IngestConversation, "r1")
+    assert saved.language == "de" and saved.open_turn["message"]["text"] == "Blue Card"
+
+    broker.slot("r1", "language", "en")  # the rest of that turn, read by a new consumer
+    broker.listen("r1")
+    second = await _ingest(events_url, sessionmaker)
+    assert second.messages == 1
+    assert [(r.text, r.language) for r in await _inbox(sessionmaker)] == [("Blue Card", "en")]
+    async with sessionmaker() as session:
+        saved = await session.get(IngestConversation, "r1")
+    assert saved.language == "en" and saved.open_turn is None
+
+
+async def test_form_state_is_kept_per_conversation(broker, events_url, sessionmaker):
+    broker.session_start("f1", page_language="en")
+    broker.turn("f1", "I want to talk to a person", "request_human", 0.95, entity_language="en")
+    broker.form("f1", "consultation_form", "consent")
+    broker.listen("f1")
+    broker.turn("f2", "Do I need a visa?", "visa_entry", 0.9, entity_language="en")
+    await _ingest(events_url, sessionmaker)
+    async with sessionmaker() as session:
+        asking = await session.get(IngestConversation, "f1")
+        other = await session.get(IngestConversation, "f2")
+    assert (asking.active_loop, asking.requested_slot) == ("consultation_form", "consent")
+    assert other is None or (other.active_loop, other.requested_slot) == (None, None)
+
+    broker.form("f1", None, None)
+    broker.listen("f1")
+    await _ingest(events_url, sessionmaker)
+    async with sessionmaker() as session:
+        done = await session.get(IngestConversation, "f1")
+    assert (done.active_loop, done.requested_slot) == (None, None)
+
+
+async def test_two_consumers_count_every_message_once(broker, events_url, sessionmaker):
+    """However many consumers run, the compare-and-set cursor lets one batch win."""
+    for n in range(40):
+        broker.turn(f"t{n % 7}", f"question {n % 10}", "greet", 0.5, entity_language="en")
+    stop = asyncio.Event()
+    consumers = [asyncio.create_task(follow(events_url, sessionmaker, 0.01, stop)) for _ in range(2)]
+    try:
+        for _ in range(400):
+            rows = await _inbox(sessionmaker)
+            if sum(r.count for r in rows) >= 40:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # time for a double count to show
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*consumers), 10)
+    rows = await _inbox(sessionmaker)
+    assert sorted((r.text, r.count) for r in rows) == [(f"question {n}", 4) for n in range(10)]

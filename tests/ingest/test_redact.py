@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.training.redact import PLACEHOLDERS, redact
+from bot.ingest.redact import PLACEHOLDERS, redact
 
 
 @pytest.mark.parametrize(

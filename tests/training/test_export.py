@@ -15,7 +15,7 @@ from bot.db.models import InboxMessage
 from bot.settings import PROJECT_ROOT
 from bot.tools.model import RASA, bot_env
 from bot.training.export import examples_under, export_reviewed, normalize, read_examples
-from bot.training.ingest import text_hash
+from bot.ingest.inbox import text_hash
 
 
 def write(path: Path, text: str) -> None:

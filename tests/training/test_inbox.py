@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.db.models import AuditLog, InboxMessage
 from bot.staff import Invalid
 from bot.training.inbox import InboxFilter, list_inbox, known_intents, review, status_counts
-from bot.training.ingest import text_hash
+from bot.ingest.inbox import text_hash
 
 ZONE = ZoneInfo("Europe/Berlin")
 INTENTS = ["blue_card", "tax_id", "out_of_scope", "greet"]

@@ -10,7 +10,7 @@ import pytest
 from bot.db.models import InboxMessage
 from bot.settings import Settings
 from bot.staff.users import upsert_user
-from bot.training.ingest import text_hash
+from bot.ingest.inbox import text_hash
 from bot.web.app import create_app
 from bot.web.keys import SESSIONMAKER
 from tests.staff.conftest import log_in

@@ -16,7 +16,7 @@ from bot.settings import PROJECT_ROOT
 from bot.staff import Invalid
 from bot.training import inbox as queries
 from bot.training.export import export_reviewed
-from bot.training.ingest import LANGUAGES
+from bot.desk.languages import LANGUAGES
 from bot.web.auth import current_staff, require_role
 from bot.web.i18n import ui_language
 from bot.web.keys import SESSIONMAKER
