@@ -12,13 +12,14 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.handoff_base import (
-    HandoffFormValidation, checked_email, cleared, language, latest_text, mail_confirmation,
+    HandoffFormValidation, checked_email, cleared, language, latest_text,
 )
+from bot.desk.bookings import BookingNotFound
+from bot.desk.references import find_reference
 from bot.handoff import answers, service
 from bot.handoff.dates import format_datetime
-from bot.handoff.references import find_reference
+from bot.handoff.mail import mail_client
 from bot.handoff.runtime import HandoffDeps
-from bot.handoff.tickets import BookingNotFound
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class ActionCancelBooking(HandoffDeps, Action):
             response="utter_handoff_cancelled", reference=confirmation.reference, when=when
         )
         # After the commit: a mail problem is logged, the cancellation stands.
-        await mail_confirmation(self, "cancellation", confirmation, domain)
+        await mail_client(self.settings, "cancellation", confirmation, domain)
         return cleared(LOOKUP_SLOTS)
 
 
@@ -122,7 +123,7 @@ class ActionRescheduleBooking(HandoffDeps, Action):
             return []
         slots = [*LOOKUP_SLOTS, "consultation_slot"]
         try:
-            outcome = await service.reschedule(
+            confirmation = await service.reschedule(
                 self.sessionmaker, reference, address, int(chosen), self.now()
             )
         except BookingNotFound:
@@ -133,7 +134,6 @@ class ActionRescheduleBooking(HandoffDeps, Action):
                         extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
             return cleared(slots)
-        confirmation = outcome.confirmation
         if confirmation is None:
             dispatcher.utter_message(response="utter_handoff_slot_taken")
             return [SlotSet("consultation_slot", None), SlotSet("slot_page", 0),
@@ -144,5 +144,5 @@ class ActionRescheduleBooking(HandoffDeps, Action):
         dispatcher.utter_message(
             response="utter_handoff_rescheduled", reference=confirmation.reference, when=when
         )
-        await mail_confirmation(self, "booking", confirmation, domain)
+        await mail_client(self.settings, "booking", confirmation, domain)
         return cleared(slots)

@@ -16,15 +16,16 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.handoff_base import (
-    HandoffFormValidation, checked_email, cleared, language, latest_intent, latest_text, mail_confirmation,
+    HandoffFormValidation, checked_email, cleared, language, latest_intent, latest_text,
 )
+from bot.desk.contact import Contact
+from bot.desk.slots import has_more_free_slots, next_free_slots
 from bot.handoff import answers, service
 from bot.handoff.dates import format_button, format_datetime, slot_key
 from bot.handoff.labels import intent_label, response_text, suggested_topic
+from bot.handoff.mail import mail_client
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.sanitize import COMPANY_MAX, NAME_MAX, TOPIC_MAX, clean_line
-from bot.handoff.slots import has_more_free_slots, next_free_slots
-from bot.handoff.tickets import Contact
 from bot.handoff.transcript import transcript_from_events
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,7 @@ class ActionSubmitConsultation(HandoffDeps, Action):
         chosen = values["consultation_slot"]
         slot_id = None if chosen == CALLBACK else int(chosen)
         try:
-            outcome = await service.submit(
+            confirmation = await service.submit(
                 self.sessionmaker, contact, transcript_from_events(tracker.events), self.now(),
                 slot_id,
             )
@@ -225,7 +226,6 @@ class ActionSubmitConsultation(HandoffDeps, Action):
                         extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
             return []
-        confirmation = outcome.confirmation
         if confirmation is None:
             dispatcher.utter_message(response="utter_handoff_slot_taken")
             return [SlotSet("consultation_slot", None), SlotSet("slot_page", 0),
@@ -235,10 +235,10 @@ class ActionSubmitConsultation(HandoffDeps, Action):
         if confirmation.start is None:
             dispatcher.utter_message(response="utter_handoff_callback",
                                      reference=confirmation.reference)
-            await mail_confirmation(self, "callback", confirmation, domain)
+            await mail_client(self.settings, "callback", confirmation, domain)
         else:
             when = format_datetime(confirmation.start, lang, self.settings.timezone)
             dispatcher.utter_message(response="utter_handoff_booked",
                                      reference=confirmation.reference, when=when)
-            await mail_confirmation(self, "booking", confirmation, domain)
+            await mail_client(self.settings, "booking", confirmation, domain)
         return cleared(FORM_SLOTS)

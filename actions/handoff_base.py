@@ -12,14 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.desk.languages import choose
+from bot.desk.slots import free_slot, free_slot_at
 from bot.handoff import answers
-from bot.handoff.dates import format_datetime, parse_slot_key
-from bot.handoff.labels import intent_label
-from bot.handoff.mail import MailContent, send_confirmation
+from bot.handoff.dates import parse_slot_key
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.service import DATABASE_ERRORS
-from bot.handoff.slots import free_slot, free_slot_at
-from bot.handoff.tickets import Confirmation
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +26,7 @@ HELPER_SLOTS = ("slot_page", "suggested_topic")
 
 
 def language(tracker: Tracker) -> str:
-    return "de" if tracker.get_slot("language") == "de" else "en"
+    return choose(tracker.get_slot("language"))
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -49,29 +47,6 @@ def checked_email(value: Any, dispatcher: CollectingDispatcher) -> Optional[str]
 
 def cleared(slots: List[Text]) -> List[EventType]:
     return [SlotSet(slot, None) for slot in (*slots, *HELPER_SLOTS)]
-
-
-async def mail_confirmation(
-    deps: HandoffDeps, kind: str, confirmation: Confirmation, domain: DomainDict
-) -> None:
-    """The `kind` mail to the booking's address, in the booking's language (dates too:
-    the chat may have switched language since the booking)."""
-    contact = confirmation.contact
-    if contact is None or not contact.email:
-        return
-    lang = "de" if contact.language == "de" else "en"
-    topic = contact.topic or ""
-    when = (format_datetime(confirmation.start, lang, deps.settings.timezone)
-            if confirmation.start else "")
-    await send_confirmation(
-        deps.settings,
-        MailContent(
-            kind=kind, language=lang, to=contact.email, name=contact.name or "",
-            reference=confirmation.reference,
-            topic=intent_label(domain, topic, lang) or topic,
-            consultation_language=contact.consultation_language or lang, when=when,
-        ),
-    )
 
 
 class HandoffFormValidation(HandoffDeps, FormValidationAction, ABC):

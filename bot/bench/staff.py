@@ -25,6 +25,7 @@ from bot.db.base import utcnow
 from bot.db.migrate import upgrade
 from bot.db.models import Booking, ConsultationSlot, Ticket, TranscriptEntry
 from bot.db.session import make_engine, make_sessionmaker
+from bot.desk.languages import LANGUAGES
 from bot.settings import Settings, async_database_url
 from bot.web.app import create_app
 
@@ -43,7 +44,7 @@ async def seed(database_url: str, tickets: int, rng: random.Random) -> None:
             rows = [{
                 "id": i + 1, "reference": f"ESD-B{i:05d}",
                 "status": rng.choice(["open", "open", "in_progress", "done", "cancelled"]),
-                "language": rng.choice(["de", "en"]), "topic": rng.choice(TOPICS),
+                "language": rng.choice(LANGUAGES), "topic": rng.choice(TOPICS),
                 "client_type": rng.choice(["individual", "company"]), "name": f"Person {i}",
                 "email": f"person{i}@example.org", "consultation_language": "en",
                 "conversation_id": f"bench-{i}", "callback_requested": False,

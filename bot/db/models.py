@@ -23,10 +23,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UTCDateTime, utcnow
+from bot.desk.ticket_status import OPEN, TICKET_STATUSES
 
-TICKET_STATUSES = ("open", "in_progress", "done", "cancelled")
 INBOX_STATUSES = ("new", "confirmed", "relabelled", "out_of_scope", "discarded", "exported")
 STAFF_ROLES = ("staff", "maintainer", "admin")
+SENDERS = ("user", "bot")
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """`column IN ('a', 'b')`: the allowed values are written once, in Python."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
 class ConsultationSlot(Base):
@@ -47,14 +54,12 @@ class ConsultationSlot(Base):
 class Ticket(Base):
     __tablename__ = "ticket"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('open', 'in_progress', 'done', 'cancelled')", name="ticket_status"
-        ),
+        one_of("status", TICKET_STATUSES, "ticket_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN, index=True)
     language: Mapped[str] = mapped_column(String(2))
     topic: Mapped[str | None] = mapped_column(String(64), index=True)
     client_type: Mapped[str | None] = mapped_column(String(16))
@@ -100,7 +105,7 @@ class TranscriptEntry(Base):
     __tablename__ = "transcript_entry"
     __table_args__ = (
         UniqueConstraint("ticket_id", "position", name="uq_transcript_entry_ticket_position"),
-        CheckConstraint("sender IN ('user', 'bot')", name="transcript_sender"),
+        one_of("sender", SENDERS, "transcript_sender"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

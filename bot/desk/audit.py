@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.base import utcnow
 from bot.db.models import AuditLog, StaffUser
 
 
@@ -17,8 +18,11 @@ async def record(
     action: str,
     target: str | None = None,
     detail: dict | None = None,
+    now: datetime | None = None,
 ) -> AuditLog:
-    entry = AuditLog(staff_user_id=staff_user_id, action=action, target=target, detail=detail)
+    """One entry, at `now` (default: the one clock, bot.db.base.utcnow)."""
+    entry = AuditLog(staff_user_id=staff_user_id, action=action, target=target, detail=detail,
+                     created_at=now or utcnow())
     session.add(entry)
     await session.flush()
     return entry

@@ -1,4 +1,5 @@
-"""Tickets, bookings, cancellations and rescheduling, inside the caller's transaction.
+"""Bookings of consultation slots: booking, finding, cancelling and moving, inside the
+caller's transaction.
 
 Double booking is impossible by construction: `booking.slot_id` is unique (NULL once
 cancelled). On PostgreSQL the slot row is also locked (`SELECT … FOR UPDATE`) so that
@@ -9,17 +10,16 @@ lost race raises `SlotTaken` and the caller's transaction rolls back completely.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Booking, ConsultationSlot, Ticket, TicketNote, TranscriptEntry
-from bot.handoff.references import new_reference
-from bot.handoff.transcript import Line
+from bot.db.models import Booking, ConsultationSlot, Ticket, TicketNote
+from bot.desk.contact import Confirmation
+from bot.desk.slots import is_booked
+from bot.desk.ticket_status import CANCELLED
 
 
 class SlotTaken(Exception):
@@ -30,44 +30,22 @@ class BookingNotFound(Exception):
     """No live booking for this reference and e-mail address."""
 
 
-@dataclass(frozen=True)
-class Contact:
-    language: str
-    client_type: str | None
-    name: str | None
-    email: str | None
-    company: str | None = None
-    topic: str | None = None
-    consultation_language: str | None = None
-    conversation_id: str | None = None
+def _utc(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
-@dataclass(frozen=True)
-class Confirmation:
-    reference: str
-    start: datetime | None = None
-    end: datetime | None = None
-    contact: Contact | None = None
+def cancellation_note(booking: Booking) -> str:
+    """The ticket note of a cancellation, whoever cancelled (the note's author says who)."""
+    return f"Booking cancelled ({_utc(booking.start)}); the slot is free again."
 
 
-async def _lock_free_slot(session: AsyncSession, slot_id: int, now: datetime) -> ConsultationSlot:
+async def lock_free_slot(session: AsyncSession, slot_id: int, now: datetime) -> ConsultationSlot:
     slot = await session.scalar(
         select(ConsultationSlot).where(ConsultationSlot.id == slot_id).with_for_update()
     )
-    if slot is None or slot.start <= now:
-        raise SlotTaken(slot_id)
-    taken = await session.scalar(select(Booking.id).where(Booking.slot_id == slot_id))
-    if taken is not None:
+    if slot is None or slot.start <= now or await is_booked(session, slot_id):
         raise SlotTaken(slot_id)
     return slot
-
-
-async def _unused_reference(session: AsyncSession, make: Callable[[], str]) -> str:
-    for _ in range(20):
-        reference = make()
-        if await session.scalar(select(Ticket.id).where(Ticket.reference == reference)) is None:
-            return reference
-    raise RuntimeError("no unused ticket reference after 20 tries")
 
 
 async def _claim(session: AsyncSession, slot_id: int) -> None:
@@ -77,48 +55,17 @@ async def _claim(session: AsyncSession, slot_id: int) -> None:
         raise SlotTaken(slot_id) from error
 
 
-async def create_ticket(
-    session: AsyncSession,
-    contact: Contact,
-    transcript: Sequence[Line],
-    now: datetime,
-    *,
-    slot_id: int | None = None,
-    make_reference: Callable[[], str] = new_reference,
-) -> Confirmation:
-    """A ticket with its transcript, and a booking of `slot_id` if given.
-
-    Without a slot the ticket asks staff to call back (`callback_requested`).
-    """
-    slot = await _lock_free_slot(session, slot_id, now) if slot_id is not None else None
-    ticket = Ticket(
-        reference=await _unused_reference(session, make_reference),
-        status="open",
-        language=contact.language,
-        topic=contact.topic,
-        client_type=contact.client_type,
-        name=contact.name,
-        company=contact.company,
-        email=contact.email,
-        consultation_language=contact.consultation_language,
-        conversation_id=contact.conversation_id,
-        callback_requested=slot is None,
-    )
-    session.add(ticket)
-    await session.flush()
-    session.add_all(
-        TranscriptEntry(
-            ticket_id=ticket.id, position=position, sender=line.sender, text=line.text,
-            timestamp=line.timestamp, intent=line.intent, confidence=line.confidence,
-        )
-        for position, line in enumerate(transcript)
-    )
-    if slot is None:
-        await session.flush()
-        return Confirmation(ticket.reference, contact=contact)
-    session.add(Booking(slot_id=slot.id, ticket_id=ticket.id, start=slot.start, end=slot.end))
+async def book(session: AsyncSession, ticket: Ticket, slot: ConsultationSlot) -> Confirmation:
+    """The ticket's booking of a slot locked by `lock_free_slot`."""
+    booking = Booking(slot_id=slot.id, ticket_id=ticket.id, start=slot.start, end=slot.end)
+    session.add(booking)
     await _claim(session, slot.id)
-    return Confirmation(ticket.reference, slot.start, slot.end, contact)
+    return Confirmation.of(ticket, booking)
+
+
+def is_live(booking: Booking | None) -> bool:
+    """A booking that still holds its slot."""
+    return booking is not None and booking.slot_id is not None
 
 
 async def _live_booking(
@@ -139,48 +86,47 @@ async def _live_booking(
     return row[0], row[1]
 
 
-def _contact(ticket: Ticket) -> Contact:
-    return Contact(
-        language=ticket.language, client_type=ticket.client_type, name=ticket.name,
-        email=ticket.email, company=ticket.company, topic=ticket.topic,
-        consultation_language=ticket.consultation_language,
-        conversation_id=ticket.conversation_id,
-    )
-
-
 async def find_live_booking(session: AsyncSession, reference: str, email: str) -> Confirmation:
-    """The booking a user refers to (raises `BookingNotFound`)."""
+    """The booking a client refers to by reference and e-mail (raises `BookingNotFound`)."""
     ticket, booking = await _live_booking(session, reference, email, lock=False)
-    return Confirmation(ticket.reference, booking.start, booking.end, _contact(ticket))
+    return Confirmation.of(ticket, booking)
 
 
-async def cancel_booking(
-    session: AsyncSession, reference: str, email: str, now: datetime
+async def cancel(
+    session: AsyncSession, ticket: Ticket, booking: Booking, now: datetime,
+    author_id: int | None = None,
 ) -> Confirmation:
-    """Frees the slot; the ticket is marked cancelled and keeps a note of it."""
-    ticket, booking = await _live_booking(session, reference, email)
+    """THE cancellation, from the chat and from the staff app alike: the slot is free again,
+    the ticket is cancelled and keeps a note of it (author: the staff user, None for the
+    client). After the commit the caller mails the client (bot.handoff.mail.mail_client)."""
     booking.slot_id = None
     booking.cancelled_at = now
-    ticket.status = "cancelled"
-    session.add(TicketNote(ticket_id=ticket.id, text="Booking cancelled by the client in the chat."))
+    ticket.status = CANCELLED
+    session.add(TicketNote(ticket_id=ticket.id, author_id=author_id,
+                           text=cancellation_note(booking), created_at=now))
     await session.flush()
-    return Confirmation(ticket.reference, booking.start, booking.end, _contact(ticket))
+    return Confirmation.of(ticket, booking)
 
 
-async def reschedule_booking(
+async def cancel_by_client(
+    session: AsyncSession, reference: str, email: str, now: datetime
+) -> Confirmation:
+    """The client cancels by reference and e-mail (raises `BookingNotFound`)."""
+    ticket, booking = await _live_booking(session, reference, email)
+    return await cancel(session, ticket, booking, now)
+
+
+async def reschedule_by_client(
     session: AsyncSession, reference: str, email: str, new_slot_id: int, now: datetime
 ) -> Confirmation:
     """Moves a live booking to another free slot (the old slot becomes free)."""
     ticket, booking = await _live_booking(session, reference, email)
-    slot = await _lock_free_slot(session, new_slot_id, now)
+    slot = await lock_free_slot(session, new_slot_id, now)
     old_start = booking.start
     booking.slot_id, booking.start, booking.end = slot.id, slot.start, slot.end
-    session.add(
-        TicketNote(
-            ticket_id=ticket.id,
-            text=f"Rescheduled by the client in the chat: {old_start:%Y-%m-%d %H:%M} UTC → "
-            f"{slot.start:%Y-%m-%d %H:%M} UTC.",
-        )
-    )
+    session.add(TicketNote(
+        ticket_id=ticket.id, created_at=now,
+        text=f"Rescheduled by the client in the chat: {_utc(old_start)} → {_utc(slot.start)}.",
+    ))
     await _claim(session, slot.id)
-    return Confirmation(ticket.reference, slot.start, slot.end, _contact(ticket))
+    return Confirmation.of(ticket, booking)

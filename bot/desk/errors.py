@@ -1,12 +1,10 @@
-"""Staff-side queries: users, sessions, tickets, slots, audit, statistics.
-
-Every function takes the session first; the caller owns the transaction.
-"""
+"""What a desk rule says when it refuses; the web layer maps both in one place (bot/web/errors.py)."""
 
 
 class NotFound(LookupError):
-    """A staff-side object does not exist; the web layer turns it into a 404."""
+    """A desk object (ticket, slot) does not exist: 404."""
 
 
 class Invalid(ValueError):
-    """A staff request breaks a business rule (e.g. a status change not in the workflow)."""
+    """A request breaks a business rule (e.g. a status change not in the workflow); the
+    message is an i18n key of the staff UI."""

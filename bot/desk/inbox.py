@@ -1,115 +1,64 @@
-"""Review inbox queries: the filtered, prioritised list and the review actions.
-
-Every function takes the session first; the caller owns the transaction.
-"""
+"""Inbox items (real user questions, redacted by ingestion): the filtered, prioritised list
+and the review actions that turn them into training data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import utcnow
 from bot.db.models import INBOX_STATUSES, InboxMessage
-from bot.settings import PROJECT_ROOT
-from bot.staff import Invalid, audit
-from bot.training.ingest import FALLBACK_INTENT, LANGUAGES
+from bot.desk import audit
+from bot.desk.errors import Invalid
+from bot.desk.intents import FALLBACK_INTENT, known_intents
+from bot.desk.languages import LANGUAGES
+from bot.desk.listing import ListFilter, contains, matching, text
 
 ACTIONS = ("confirm", "relabel", "out_of_scope", "discard", "reopen")
 # Reviewed and waiting for `make export-inbox`.
 EXPORTABLE = ("confirmed", "relabelled", "out_of_scope")
 OUT_OF_SCOPE = "out_of_scope"
 MAX_BULK = 500
-
-
-def known_intents(root: Path = PROJECT_ROOT) -> list[str]:
-    """Intents declared in the domain (a file or the `domain/` folder Rasa merges)."""
-    paths = [root / "domain.yml"] if (root / "domain.yml").is_file() else []
-    paths += sorted((root / "domain").rglob("*.yml")) if (root / "domain").is_dir() else []
-    names: set[str] = set()
-    for path in paths:
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            continue
-        for entry in content.get("intents") or []:
-            name = next(iter(entry)) if isinstance(entry, dict) else entry
-            if isinstance(name, str):
-                names.add(name)
-    names.discard(FALLBACK_INTENT)
-    return sorted(names)
-
-
-def _parse_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+NO_LANGUAGE = "none"  # the language filter's value for messages without a detected language
 
 
 @dataclass(frozen=True)
-class InboxFilter:
-    """What the inbox shows. `status=None` means every status; invalid values are ignored."""
+class InboxFilter(ListFilter):
+    """What the inbox shows: new messages unless told otherwise; `status=None` (`all` in the
+    query string) means every status."""
 
     status: str | None = "new"
-    language: str | None = None
     intent: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    q: str | None = None
+
+    EVERY_STATUS: ClassVar[str | None] = "all"
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> InboxFilter:
-        status = query.get("status", "new")
-        language = query.get("language")
-        return cls(
-            status=status if status in INBOX_STATUSES else None,  # "all" or "" → every status
-            language=language if language in (*LANGUAGES, "none") else None,
-            intent=(query.get("intent") or "").strip()[:64] or None,
-            date_from=_parse_date(query.get("from")),
-            date_to=_parse_date(query.get("to")),
-            q=(query.get("q") or "").strip()[:200] or None,
-        )
+        return cls(**cls.common(query, statuses=INBOX_STATUSES, languages=(*LANGUAGES, NO_LANGUAGE),
+                                q_max=200, status_default="new"),
+                   intent=text(query, "intent", 64))
 
-    def as_query(self) -> dict[str, str]:
-        pairs = {"status": self.status or "all", "language": self.language, "intent": self.intent,
-                 "from": self.date_from and self.date_from.isoformat(),
-                 "to": self.date_to and self.date_to.isoformat(), "q": self.q}
-        return {key: value for key, value in pairs.items() if value}
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filtered(statement: Select, flt: InboxFilter, zone: ZoneInfo) -> Select:
-    if flt.status:
-        statement = statement.where(InboxMessage.status == flt.status)
-    if flt.language == "none":
-        statement = statement.where(InboxMessage.language.is_(None))
-    elif flt.language:
-        statement = statement.where(InboxMessage.language == flt.language)
-    if flt.intent:
-        statement = statement.where(InboxMessage.intent == flt.intent)
-    # A group was asked within [from, to] when its first and last time overlap the
-    # range (days in the desk's time zone).
-    if flt.date_from:
-        statement = statement.where(
-            InboxMessage.last_seen_at >= datetime.combine(flt.date_from, time(), zone))
-    if flt.date_to:
-        end = datetime.combine(flt.date_to + timedelta(days=1), time(), zone)
-        statement = statement.where(InboxMessage.created_at < end)
-    if flt.q:
-        statement = statement.where(
-            InboxMessage.text.ilike(f"%{_escape_like(flt.q)}%", escape="\\"))
-    return statement
+    def apply(self, statement: Select, zone: ZoneInfo) -> Select:
+        statement = matching(statement, [(InboxMessage.status, self.status),
+                                         (InboxMessage.intent, self.intent)])
+        if self.language == NO_LANGUAGE:
+            statement = statement.where(InboxMessage.language.is_(None))
+        else:
+            statement = matching(statement, [(InboxMessage.language, self.language)])
+        # A group was asked within [from, to] when its first and last time overlap the range.
+        start, end = self.days(zone)
+        if start:
+            statement = statement.where(InboxMessage.last_seen_at >= start)
+        if end:
+            statement = statement.where(InboxMessage.created_at < end)
+        if self.q:
+            statement = statement.where(contains(InboxMessage.text, self.q))
+        return statement
 
 
 # Fallbacks first, then what the model was least sure about, then the most frequent.
@@ -126,9 +75,9 @@ PRIORITY = (
 async def list_inbox(
     session: AsyncSession, flt: InboxFilter, zone: ZoneInfo, limit: int = 50, offset: int = 0
 ) -> tuple[list[InboxMessage], int]:
-    total = await session.scalar(_filtered(select(func.count(InboxMessage.id)), flt, zone)) or 0
+    total = await session.scalar(flt.apply(select(func.count(InboxMessage.id)), zone)) or 0
     rows = await session.scalars(
-        _filtered(select(InboxMessage), flt, zone).order_by(*PRIORITY).limit(limit).offset(offset)
+        flt.apply(select(InboxMessage), zone).order_by(*PRIORITY).limit(limit).offset(offset)
     )
     return list(rows), total
 
@@ -179,6 +128,7 @@ async def review(
     label: str | None = None,
     reviewer_id: int | None = None,
     intents: Iterable[str] | None = None,
+    now: datetime,
 ) -> ReviewResult:
     """Apply a review action to the given messages (one or many).
 
@@ -199,7 +149,6 @@ async def review(
         raise Invalid(f"unknown intent {label!r}")
     rows = (await session.scalars(
         select(InboxMessage).where(InboxMessage.id.in_(ids)).with_for_update())).all()
-    now = utcnow()
     changed = 0
     for row in rows:
         if row.status == "exported":
@@ -225,6 +174,6 @@ async def review(
         await audit.record(
             session, reviewer_id, f"inbox_{action}",
             target=f"inbox:{ids[0]}" if len(ids) == 1 else f"inbox:{len(ids)} messages",
-            detail={"ids": ids[:100], "label": label, "changed": changed},
+            detail={"ids": ids[:100], "label": label, "changed": changed}, now=now,
         )
     return ReviewResult(changed=changed, skipped=len(ids) - changed)

@@ -1,4 +1,8 @@
-"""Consultation slots for the staff: upcoming (free and booked), create single/weekly, delete free."""
+"""Consultation slots: which are free (the chat offers them in pages), the staff's view of
+upcoming ones (free and booked), creating single or weekly ones, deleting free ones.
+
+A slot is booked while a booking points at it (`booking.slot_id`, unique, NULL once cancelled).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,75 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Booking, ConsultationSlot, Ticket
-from bot.staff import Invalid, NotFound, audit
+from bot.desk import audit
+from bot.desk.errors import Invalid, NotFound
 
+PAGE_SIZE = 4
 MAX_WEEKS = 52
+MIN_DURATION, MAX_DURATION = timedelta(minutes=5), timedelta(hours=8)
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    id: int
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, slot: ConsultationSlot) -> FreeSlot:
+        return cls(slot.id, slot.start, slot.end)
+
+
+def with_booking(statement: Select) -> Select:
+    """`statement` over slots, joined with the live booking of each (if any)."""
+    return statement.outerjoin(Booking, Booking.slot_id == ConsultationSlot.id)
+
+
+def _free(now: datetime) -> Select:
+    return with_booking(select(ConsultationSlot)).where(
+        Booking.id.is_(None), ConsultationSlot.start > now)
+
+
+async def is_booked(session: AsyncSession, slot_id: int) -> bool:
+    return await session.scalar(select(Booking.id).where(Booking.slot_id == slot_id)) is not None
+
+
+async def next_free_slots(
+    session: AsyncSession, now: datetime, *, page: int = 0, page_size: int = PAGE_SIZE,
+) -> list[FreeSlot]:
+    """Free future slots, earliest first; `page` 0 is the first `page_size` of them."""
+    rows = await session.scalars(
+        _free(now).order_by(ConsultationSlot.start).offset(page * page_size).limit(page_size)
+    )
+    return [FreeSlot.of(s) for s in rows]
+
+
+async def has_more_free_slots(
+    session: AsyncSession, now: datetime, *, page: int, page_size: int = PAGE_SIZE
+) -> bool:
+    rows = await session.scalars(
+        _free(now).order_by(ConsultationSlot.start).offset((page + 1) * page_size).limit(1)
+    )
+    return rows.first() is not None
+
+
+async def _first_free(session: AsyncSession, now: datetime, condition) -> FreeSlot | None:
+    slot = (await session.scalars(_free(now).where(condition))).first()
+    return FreeSlot.of(slot) if slot else None
+
+
+async def free_slot_at(session: AsyncSession, start: datetime, now: datetime) -> FreeSlot | None:
+    """The free future slot starting at `start` (what a slot button sends back)."""
+    return await _first_free(session, now, ConsultationSlot.start == start)
+
+
+async def free_slot(session: AsyncSession, slot_id: int, now: datetime) -> FreeSlot | None:
+    """The free future slot with this id."""
+    return await _first_free(session, now, ConsultationSlot.id == slot_id)
 
 
 @dataclass(frozen=True)
@@ -25,14 +91,17 @@ class SlotRow:
 
 async def upcoming(session: AsyncSession, now: datetime, limit: int = 500) -> list[SlotRow]:
     rows = await session.execute(
-        select(ConsultationSlot, Ticket.reference)
-        .outerjoin(Booking, Booking.slot_id == ConsultationSlot.id)
+        with_booking(select(ConsultationSlot, Ticket.reference))
         .outerjoin(Ticket, Ticket.id == Booking.ticket_id)
         .where(ConsultationSlot.end > now)
         .order_by(ConsultationSlot.start)
         .limit(limit)
     )
     return [SlotRow(slot.id, slot.start, slot.end, reference) for slot, reference in rows]
+
+
+async def slot_count(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(ConsultationSlot)) or 0
 
 
 def weekly_starts(first: date, at: time, weeks: int, zone: ZoneInfo) -> list[datetime]:
@@ -42,22 +111,29 @@ def weekly_starts(first: date, at: time, weeks: int, zone: ZoneInfo) -> list[dat
     return [datetime.combine(first + timedelta(weeks=n), at, zone) for n in range(weeks)]
 
 
+async def add_missing_slots(
+    session: AsyncSession, starts: list[datetime], duration: timedelta
+) -> list[datetime]:
+    """One slot per start that has none yet (one slot per start time); returns the new starts."""
+    existing = {value.timestamp() for value in await session.scalars(
+        select(ConsultationSlot.start).where(ConsultationSlot.start.in_(starts))
+    )}
+    created = [start for start in starts if start.timestamp() not in existing]
+    session.add_all(ConsultationSlot(start=start, end=start + duration) for start in created)
+    await session.flush()
+    return created
+
+
 async def create_slots(
     session: AsyncSession, starts: list[datetime], duration: timedelta, actor_id: int,
     now: datetime,
 ) -> tuple[int, int]:
-    """Create one slot per start (skipping existing starts). Returns (created, skipped)."""
-    if not timedelta(minutes=5) <= duration <= timedelta(hours=8) or not starts:
+    """Staff create future slots (skipping existing starts). Returns (created, skipped)."""
+    if not MIN_DURATION <= duration <= MAX_DURATION or not starts:
         raise Invalid("invalid_slot")
     if any(start <= now for start in starts):
         raise Invalid("invalid_slot")
-    existing = set(await session.scalars(
-        select(ConsultationSlot.start).where(ConsultationSlot.start.in_(starts))
-    ))
-    existing = {value.timestamp() for value in existing}
-    created = [start for start in starts if start.timestamp() not in existing]
-    session.add_all(ConsultationSlot(start=start, end=start + duration) for start in created)
-    await session.flush()
+    created = await add_missing_slots(session, starts, duration)
     if created:
         await audit.record(session, actor_id, "slot_create", None, {
             "count": len(created), "first": created[0].isoformat(),
@@ -70,8 +146,7 @@ async def delete_free_slot(session: AsyncSession, slot_id: int, actor_id: int) -
     slot = await session.get(ConsultationSlot, slot_id, with_for_update=True)
     if slot is None:
         raise NotFound(str(slot_id))
-    booked = await session.scalar(select(Booking.id).where(Booking.slot_id == slot_id))
-    if booked is not None:
+    if await is_booked(session, slot_id):
         raise Invalid("slot_booked_cannot_delete")
     await session.delete(slot)
     await audit.record(session, actor_id, "slot_delete", f"slot:{slot_id}",

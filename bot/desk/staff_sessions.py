@@ -10,7 +10,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.db.base import utcnow
 from bot.db.models import StaffSession, StaffUser
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -21,10 +20,9 @@ def _digest(token: str) -> str:
 
 
 async def create_session(
-    session: AsyncSession, user: StaffUser, now: datetime | None = None
+    session: AsyncSession, user: StaffUser, now: datetime
 ) -> tuple[str, StaffSession]:
     """Returns (cookie token, row). Expired sessions are purged on the way."""
-    now = now or utcnow()
     await session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
     token = secrets.token_urlsafe(32)
     row = StaffSession(id=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
@@ -35,7 +33,7 @@ async def create_session(
 
 
 async def load_session(
-    session: AsyncSession, token: str, now: datetime | None = None
+    session: AsyncSession, token: str, now: datetime
 ) -> StaffSession | None:
     """The live session for a cookie token, with its (active) user loaded."""
     row = await session.scalar(
@@ -43,7 +41,7 @@ async def load_session(
         .options(joinedload(StaffSession.user))
         .where(StaffSession.id == _digest(token))
     )
-    if row is None or row.expires_at <= (now or utcnow()) or not row.user.active:
+    if row is None or row.expires_at <= now or not row.user.active:
         return None
     return row
 

@@ -9,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import STAFF_ROLES, StaffUser
 
+# What a new password needs (the staff_user command checks it; the bootstrap account from the
+# environment is the operator's choice).
+MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a login with an unknown e-mail
 # close to that of a wrong password (no account enumeration by timing).

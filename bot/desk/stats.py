@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Booking, ConsultationSlot, Ticket
+from bot.desk.slots import with_booking
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,7 @@ async def status_counts(session: AsyncSession) -> Counter:
 async def slot_counts(session: AsyncSession, now: datetime) -> tuple[int, int]:
     """(booked, free) upcoming slots."""
     rows = await session.execute(
-        select(Booking.id.is_not(None), func.count())
-        .select_from(ConsultationSlot)
-        .outerjoin(Booking, Booking.slot_id == ConsultationSlot.id)
+        with_booking(select(Booking.id.is_not(None), func.count()).select_from(ConsultationSlot))
         .where(ConsultationSlot.start > now)
         .group_by(Booking.id.is_not(None))
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.desk.languages import choose
+
 DESK_TZ = "Europe/Berlin"
 
 _DAYS = {
@@ -28,12 +30,8 @@ def _local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz))
 
 
-def _lang(language: str | None) -> str:
-    return "de" if language == "de" else "en"
-
-
 def format_datetime(moment: datetime, language: str | None, tz: str = DESK_TZ) -> str:
-    local, lang = _local(moment, tz), _lang(language)
+    local, lang = _local(moment, tz), choose(language)
     day, month = _DAYS[lang][local.weekday()], _MONTHS[lang][local.month - 1]
     if lang == "de":
         return f"{day}, {local.day}. {month} {local.year}, {local:%H:%M} Uhr"
@@ -42,7 +40,7 @@ def format_datetime(moment: datetime, language: str | None, tz: str = DESK_TZ) -
 
 def format_button(moment: datetime, language: str | None, tz: str = DESK_TZ) -> str:
     """Short label for a slot button: "Di., 8.12., 10:00" / "Tue 8 Dec, 10:00"."""
-    local, lang = _local(moment, tz), _lang(language)
+    local, lang = _local(moment, tz), choose(language)
     day = _DAYS[lang][local.weekday()]
     if lang == "de":
         return f"{day[:2]}., {local.day}.{local.month}., {local:%H:%M}"

@@ -1,28 +1,37 @@
 """Button titles and topic names, read from the domain's responses (never written in Python).
 
-`domain/intent_labels.yml` holds `utter_intent_label_<intent>` with a de and an en variation.
+`utter_intent_label_<intent>` (domain/intent_labels.yml) has a de and an en variation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-# The topic intents of the contract (shared/spec/intents.yml, `topics:`); a test keeps them equal.
-TOPIC_INTENTS = (
-    "visa_entry", "blue_card", "skilled_worker_permit", "opportunity_card",
-    "residence_permit_extension", "settlement_permit", "naturalization", "family_reunification",
-    "address_registration", "foreigners_office", "tax_id", "health_insurance", "social_security",
-    "bank_account", "housing", "recognition_qualifications", "driving_license", "language_courses",
-    "childcare_school", "job_search", "employer_hiring", "self_employment", "expat_desk_info",
-    "events",
-)
+from bot.desk.intents import FALLBACK_INTENT, domain_paths, read_domain_file, topic_intents
+from bot.settings import PROJECT_ROOT
+
+LABEL_PREFIX = "utter_intent_label_"
 # Intents never offered as "did you mean …?".
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "greet", "goodbye", "thank"}
+NOT_OFFERED = {FALLBACK_INTENT, "out_of_scope", "affirm", "deny", "greet", "goodbye", "thank"}
 
 
 def label_response(intent: str) -> str:
-    return f"utter_intent_label_{intent}"
+    return f"{LABEL_PREFIX}{intent}"
+
+
+@cache
+def domain_labels(root: Path = PROJECT_ROOT) -> dict[str, Any]:
+    """The intent labels of the domain files, as a domain dict (`{"responses": …}`), for code
+    that gets no domain from Rasa (the staff app); read once."""
+    responses: dict[str, Any] = {}
+    for path in domain_paths(root):
+        for name, variations in (read_domain_file(path).get("responses") or {}).items():
+            if name.startswith(LABEL_PREFIX):
+                responses[name] = variations
+    return {"responses": responses}
 
 
 def response_text(domain: dict[str, Any], name: str, language: str | None) -> str | None:
@@ -49,7 +58,7 @@ def suggested_topic(events: Iterable[dict[str, Any]], form: str | None = None) -
     for event in events:
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent in TOPIC_INTENTS:
+            if intent in topic_intents():
                 topic = intent
         elif form and event.get("event") == "active_loop" and event.get("name") == form:
             before_form = topic

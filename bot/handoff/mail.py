@@ -1,4 +1,5 @@
-"""Confirmation e-mails in the user's language, sent over SMTP or written to the outbox.
+"""The client's e-mails (booking, call-back, cancellation) in the booking's language, sent
+over SMTP or written to the outbox. The chat and the staff app send them with `mail_client`.
 
 Templates live beside this file (`<kind>.<language>.txt`, first line = subject) and are
 filled with `string.Template`: plain text, nothing is interpreted.
@@ -14,9 +15,14 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import aiosmtplib
 
+from bot.desk.contact import Confirmation
+from bot.desk.languages import choose
+from bot.handoff.dates import format_datetime
+from bot.handoff.labels import intent_label
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,7 +43,7 @@ class MailContent:
 
 
 def render(content: MailContent, sender: str) -> EmailMessage:
-    language = "de" if content.language == "de" else "en"
+    language = choose(content.language)
     template = (TEMPLATES / f"{content.kind}.{language}.txt").read_text(encoding="utf-8")
     values = asdict(content)
     values["consultation_language"] = LANGUAGE_NAMES[language].get(
@@ -83,3 +89,30 @@ async def send_confirmation(settings: Settings, content: MailContent) -> bool:
         )
         return False
     return True
+
+
+def client_mail(
+    kind: str, confirmation: Confirmation, tz: str, labels: dict[str, Any]
+) -> MailContent | None:
+    """The `kind` mail to the booking's address in the booking's language, dates and topic
+    name too (the chat may have switched language since); None without an address.
+    `labels`: a domain with the intent labels (Rasa's, or bot.handoff.labels.domain_labels())."""
+    contact = confirmation.contact
+    if contact is None or not contact.email:
+        return None
+    lang = choose(contact.language)
+    topic = contact.topic or ""
+    return MailContent(
+        kind=kind, language=lang, to=contact.email, name=contact.name or "",
+        reference=confirmation.reference, topic=intent_label(labels, topic, lang) or topic,
+        consultation_language=contact.consultation_language or lang,
+        when=format_datetime(confirmation.start, lang, tz) if confirmation.start else "",
+    )
+
+
+async def mail_client(
+    settings: Settings, kind: str, confirmation: Confirmation, labels: dict[str, Any]
+) -> bool:
+    """Send `client_mail` after the commit: a mail problem is logged, the change stands."""
+    content = client_mail(kind, confirmation, settings.timezone, labels)
+    return content is not None and await send_confirmation(settings, content)

@@ -6,11 +6,12 @@ databases); the action server constructs them without arguments and gets these.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.base import utcnow
 from bot.settings import Settings
 
 
@@ -48,4 +49,4 @@ class HandoffDeps:
         return self._settings or default_settings()
 
     def now(self) -> datetime:
-        return self._clock() if self._clock else datetime.now(timezone.utc)
+        return self._clock() if self._clock else utcnow()

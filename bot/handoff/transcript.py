@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.db.base import utcnow
+from bot.desk.tickets import Line
 from bot.handoff.sanitize import TRANSCRIPT_MAX, clean_text
-
-
-@dataclass(frozen=True)
-class Line:
-    sender: str  # "user" | "bot"
-    text: str
-    timestamp: datetime
-    intent: str | None = None
-    confidence: float | None = None
 
 
 def _timestamp(event: dict[str, Any]) -> datetime:
     value = event.get("timestamp")
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, tz=timezone.utc)
-    return datetime.now(timezone.utc)
+    return utcnow()
 
 
 def _clicked_title(text: object, offered: list[Any]) -> object:

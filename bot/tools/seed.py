@@ -9,10 +9,11 @@ import asyncio
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ConsultationSlot
+from bot.db.base import utcnow
+from bot.desk.slots import add_missing_slots, slot_count
+from bot.settings import Settings
 
 HOURS = (9, 10, 11, 14, 15)
 DURATION = timedelta(minutes=45)
@@ -31,20 +32,7 @@ def demo_starts(today: date, tz: str = "Europe/Berlin", days: int = DAYS) -> lis
 
 async def seed_slots(session: AsyncSession, today: date, tz: str = "Europe/Berlin") -> int:
     """Adds the demo slots that do not exist yet; returns how many were added."""
-    starts = demo_starts(today, tz)
-    existing = set(
-        (await session.scalars(
-            select(ConsultationSlot.start).where(ConsultationSlot.start.in_(starts))
-        )).all()
-    )
-    new = [s for s in starts if s not in existing]
-    session.add_all(ConsultationSlot(start=s, end=s + DURATION) for s in new)
-    await session.flush()
-    return len(new)
-
-
-async def slot_count(session: AsyncSession) -> int:
-    return await session.scalar(select(func.count()).select_from(ConsultationSlot)) or 0
+    return len(await add_missing_slots(session, demo_starts(today, tz), DURATION))
 
 
 async def seed(database_url: str, tz: str, *, only_if_empty: bool = False) -> int:
@@ -55,15 +43,13 @@ async def seed(database_url: str, tz: str, *, only_if_empty: bool = False) -> in
         async with make_sessionmaker(engine)() as session, session.begin():
             if only_if_empty and await slot_count(session):
                 return 0
-            return await seed_slots(session, datetime.now(ZoneInfo(tz)).date(), tz)
+            return await seed_slots(session, utcnow().astimezone(ZoneInfo(tz)).date(), tz)
     finally:
         await engine.dispose()
 
 
-def main(only_if_empty: bool = False) -> int:
-    from bot.settings import Settings
-
-    settings = Settings.from_env()
+def main(only_if_empty: bool = False, settings: Settings | None = None) -> int:
+    settings = settings or Settings.from_env()
     added = asyncio.run(seed(settings.database_url, settings.timezone, only_if_empty=only_if_empty))
     print(f"Consultation slots: {added} demo slot(s) added (next two weeks, Mon–Fri, {settings.timezone}).")
     return added

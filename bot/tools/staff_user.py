@@ -15,10 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.db.models import STAFF_ROLES
 from bot.db.session import make_engine, make_sessionmaker
+from bot.desk.staff_users import MIN_PASSWORD_LENGTH, upsert_user
 from bot.settings import Settings
-from bot.staff.users import upsert_user
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def _password(from_stdin: bool) -> str:

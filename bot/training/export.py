@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.base import utcnow
 from bot.db.models import InboxMessage
 from bot.settings import PROJECT_ROOT, Settings
-from bot.staff import audit
-from bot.training.inbox import EXPORTABLE, OUT_OF_SCOPE, known_intents
+from bot.desk import audit
+from bot.desk.inbox import EXPORTABLE, OUT_OF_SCOPE
+from bot.desk.intents import known_intents
 from bot.desk.languages import LANGUAGES
 from bot.ingest.redact import PLACEHOLDERS
 

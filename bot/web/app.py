@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.db.session import make_engine, make_sessionmaker
 from bot.settings import Settings
-from bot.staff.users import upsert_user
+from bot.desk.staff_users import upsert_user
 from bot.web.auth import auth_middleware, csrf_middleware
 from bot.web.errors import error_middleware
 from bot.web.keys import LOGIN_LIMITER, SESSIONMAKER, SETTINGS

@@ -17,9 +17,10 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.staff import sessions as staff_sessions
-from bot.staff.sessions import SESSION_LIFETIME
+from bot.db.base import utcnow
 from bot.db.models import StaffUser
+from bot.desk import staff_sessions
+from bot.desk.staff_sessions import SESSION_LIFETIME
 from bot.web.keys import API_TOKEN, CSRF_TOKEN, SESSIONMAKER, SETTINGS, STAFF
 
 SESSION_COOKIE = "expatdesk_staff"
@@ -74,7 +75,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         async with request.app[SESSIONMAKER]() as session:
-            row = await staff_sessions.load_session(session, token)
+            row = await staff_sessions.load_session(session, token, utcnow())
         if row is not None:
             request[STAFF] = row.user
             request[CSRF_TOKEN] = row.csrf_token

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.staff.stats import WeeklyCounts
+from bot.desk.stats import WeeklyCounts
 
 # Colour-blind-friendly palette (Okabe–Ito), then greys for the long tail.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.staff import Invalid, NotFound
+from bot.desk.errors import Invalid, NotFound
 from bot.web.auth import Handler, is_api_path
 from bot.web.templating import render
 

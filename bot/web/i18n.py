@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-UI_LANGUAGES = ("de", "en")
+from bot.desk.languages import LANGUAGES as UI_LANGUAGES
+
 DEFAULT_UI_LANGUAGE = "de"
 UI_LANG_COOKIE = "expatdesk_ui_lang"
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from functools import cache, partial, wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 import jinja2
-import yaml
 from aiohttp import web
 
-from bot.handoff.labels import intent_label
-from bot.settings import PROJECT_ROOT
+from bot.handoff.labels import domain_labels, intent_label
 from bot.web.i18n import translate, ui_language
 from bot.web.keys import CSRF_TOKEN, STAFF
 
@@ -55,18 +53,11 @@ def template(name: str):
     return decorate
 
 
-@cache
-def _topic_labels() -> dict[str, Any]:
-    """The de/en topic names the bot uses (domain/intent_labels.yml); {} if absent."""
-    path = PROJECT_ROOT / "domain" / "intent_labels.yml"
-    return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
-
-
 def topic_name(topic: str | None, lang: str) -> str:
     """A topic intent ("tax_id") by its name in `lang`; a topic the user typed stays as is."""
     if not topic:
         return ""
-    return intent_label(_topic_labels(), topic, lang) or topic
+    return intent_label(domain_labels(), topic, lang) or topic
 
 
 def setup_templates(app: web.Application, timezone: str) -> None:

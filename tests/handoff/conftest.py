@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.db.models import ConsultationSlot
-from bot.handoff.tickets import Contact
+from bot.desk.contact import Contact
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 in Berlin
 

@@ -333,7 +333,7 @@ async def test_submit_with_the_database_down_says_try_again(settings, caplog):
 # --- cancel and reschedule ------------------------------------------------------------------
 
 async def test_cancel_booking_action(sessionmaker, slots, settings):
-    booked = (await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)).confirmation
+    booked = await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
     cancel = ActionCancelBooking(**deps(sessionmaker, settings))
     d = CollectingDispatcher()
     await cancel.run(d, tracker({"booking_reference": booked.reference, "booking_email": "x@example.org"}), DOMAIN)
@@ -369,8 +369,8 @@ async def test_cancel_mails_one_cancellation_to_the_booking_address(
     sessionmaker, slots, settings, smtp_server, booked_in, chat_in, subject, chat_when
 ):
     settings = smtp_settings(settings, smtp_server.host, smtp_server.port)
-    booked = (await service.submit(sessionmaker, contact(language=booked_in, email="Ada@Example.org"),
-                                   [], NOW, slots[0].id)).confirmation
+    booked = await service.submit(sessionmaker, contact(language=booked_in, email="Ada@Example.org"),
+                                  [], NOW, slots[0].id)
     d = CollectingDispatcher()
     await ActionCancelBooking(**deps(sessionmaker, settings)).run(
         d, tracker({"language": chat_in, "booking_reference": booked.reference,
@@ -385,7 +385,7 @@ async def test_cancel_mails_one_cancellation_to_the_booking_address(
 
 async def test_cancel_stands_when_the_mail_server_is_down(sessionmaker, slots, settings, caplog):
     settings = smtp_settings(settings, "127.0.0.1", free_port())
-    booked = (await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)).confirmation
+    booked = await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
     d = CollectingDispatcher()
     events = slot_events(await ActionCancelBooking(**deps(sessionmaker, settings)).run(
         d, tracker({"booking_reference": booked.reference, "booking_email": "ada@example.org"}), DOMAIN))
@@ -409,7 +409,7 @@ async def test_cancel_form_validates_reference():
 
 
 async def test_reschedule_checks_the_booking_then_moves_it(sessionmaker, slots, settings):
-    booked = (await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)).confirmation
+    booked = await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
     form = ValidateRescheduleBookingForm(**deps(sessionmaker, settings))
     d = CollectingDispatcher()
     t = tracker({"requested_slot": "booking_email", "booking_reference": booked.reference},

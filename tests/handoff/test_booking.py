@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import event, func, select
 
 from bot.db.models import Booking, Ticket, TicketNote, TranscriptEntry
+from bot.desk.bookings import BookingNotFound
+from bot.desk.slots import free_slot_at, has_more_free_slots, next_free_slots
+from bot.desk.tickets import Line
 from bot.handoff import service
-from bot.handoff.slots import free_slot_at, has_more_free_slots, next_free_slots
-from bot.handoff.tickets import BookingNotFound
-from bot.handoff.transcript import Line
 from tests.handoff.conftest import NOW, contact
 
 TRANSCRIPT = [
@@ -43,8 +43,7 @@ async def test_next_free_slots_pages_skip_past_and_booked(sessionmaker, slots):
 
 
 async def test_booking_creates_ticket_transcript_and_booking(sessionmaker, slots):
-    outcome = await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[2].id)
-    confirmation = outcome.confirmation
+    confirmation = await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[2].id)
     assert confirmation.reference.startswith("ESD-") and confirmation.start == slots[2].start
     async with sessionmaker() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.reference == confirmation.reference))
@@ -63,42 +62,39 @@ async def test_booking_creates_ticket_transcript_and_booking(sessionmaker, slots
     assert lines[0].timestamp == TRANSCRIPT[0].timestamp
 
 
-async def test_taken_slot_offers_next_free_slots_and_stores_nothing(sessionmaker, slots):
+async def test_taken_slot_stores_nothing(sessionmaker, slots):
     await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[0].id)
-    outcome = await service.submit(sessionmaker, contact(name="Grace"), TRANSCRIPT, NOW, slots[0].id)
-    assert outcome.confirmation is None
-    assert [s.id for s in outcome.alternatives] == [s.id for s in slots[1:5]]
+    assert await service.submit(sessionmaker, contact(name="Grace"), TRANSCRIPT, NOW, slots[0].id) is None
     assert await _count(sessionmaker, Ticket) == 1
     assert await _count(sessionmaker, TranscriptEntry) == len(TRANSCRIPT)
 
 
 async def test_past_slot_cannot_be_booked(sessionmaker, slots):
-    outcome = await service.submit(sessionmaker, contact(), TRANSCRIPT, slots[3].start, slots[0].id)
-    assert outcome.confirmation is None
+    assert await service.submit(sessionmaker, contact(), TRANSCRIPT, slots[3].start, slots[0].id) is None
 
 
 async def test_no_slot_means_ticket_with_callback(sessionmaker):
-    outcome = await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, None)
-    assert outcome.confirmation.start is None
+    confirmation = await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, None)
+    assert confirmation.start is None
     async with sessionmaker() as session:
         ticket = await session.scalar(select(Ticket))
-    assert ticket.callback_requested is True and ticket.reference == outcome.confirmation.reference
+    assert ticket.callback_requested is True and ticket.reference == confirmation.reference
     assert await _count(sessionmaker, Booking) == 0
 
 
 async def test_hostile_input_is_stored_as_plain_text(sessionmaker, slots):
     hostile = "<img src=x onerror=alert(1)>'; DROP TABLE ticket; --"
     line = Line("user", hostile, NOW, "request_human", 0.5)
-    outcome = await service.submit(
+    confirmation = await service.submit(
         sessionmaker, contact(name=hostile, company=hostile), [line], NOW, slots[0].id)
     async with sessionmaker() as session:
-        ticket = await session.scalar(select(Ticket).where(Ticket.reference == outcome.confirmation.reference))
+        ticket = await session.scalar(select(Ticket).where(Ticket.reference == confirmation.reference))
         entry = await session.scalar(select(TranscriptEntry))
     assert ticket.name == hostile and ticket.company == hostile and entry.text == hostile
 
 
 async def test_cancel_frees_the_slot_and_records_it(sessionmaker, slots):
-    booked = (await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[0].id)).confirmation
+    booked = await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[0].id)
     with pytest.raises(BookingNotFound):
         await service.cancel(sessionmaker, booked.reference, "someone@else.org", NOW)
     cancelled = await service.cancel(sessionmaker, booked.reference, "ADA@example.org", NOW)
@@ -114,16 +110,16 @@ async def test_cancel_frees_the_slot_and_records_it(sessionmaker, slots):
         await service.cancel(sessionmaker, booked.reference, "ada@example.org", NOW)
     # The freed slot can be booked again.
     again = await service.submit(sessionmaker, contact(name="Grace"), TRANSCRIPT, NOW, slots[0].id)
-    assert again.confirmation is not None
+    assert again is not None
 
 
 async def test_reschedule_moves_the_booking(sessionmaker, slots):
-    booked = (await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[0].id)).confirmation
-    other = (await service.submit(sessionmaker, contact(email="g@example.org"), TRANSCRIPT, NOW, slots[1].id)).confirmation
+    booked = await service.submit(sessionmaker, contact(), TRANSCRIPT, NOW, slots[0].id)
+    other = await service.submit(sessionmaker, contact(email="g@example.org"), TRANSCRIPT, NOW, slots[1].id)
     taken = await service.reschedule(sessionmaker, booked.reference, "ada@example.org", slots[1].id, NOW)
-    assert taken.confirmation is None and slots[1].id not in [s.id for s in taken.alternatives]
+    assert taken is None
     moved = await service.reschedule(sessionmaker, booked.reference, "ada@example.org", slots[3].id, NOW)
-    assert moved.confirmation.start == slots[3].start and moved.confirmation.contact.name == "Ada Lovelace"
+    assert moved.start == slots[3].start and moved.contact.name == "Ada Lovelace"
     async with sessionmaker() as session:
         assert await free_slot_at(session, slots[0].start, NOW) is not None
         assert await free_slot_at(session, slots[3].start, NOW) is None
@@ -141,11 +137,8 @@ async def test_fifty_concurrent_bookings_of_one_slot(sessionmaker, slots):
             TRANSCRIPT, NOW, slots[0].id)
 
     outcomes = await asyncio.gather(*(one(i) for i in range(50)))
-    winners = [o for o in outcomes if o.confirmation is not None]
-    losers = [o for o in outcomes if o.confirmation is None]
-    assert len(winners) == 1 and len(losers) == 49
-    for outcome in losers:
-        assert [s.id for s in outcome.alternatives] == [s.id for s in slots[1:5]]
+    winners = [o for o in outcomes if o is not None]
+    assert len(winners) == 1 and outcomes.count(None) == 49
     assert await _count(sessionmaker, Ticket) == 1
     assert await _count(sessionmaker, Booking) == 1
     assert await _count(sessionmaker, TranscriptEntry) == len(TRANSCRIPT)

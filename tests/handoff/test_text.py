@@ -9,8 +9,9 @@ import yaml
 
 from bot.handoff import answers
 from bot.handoff.dates import format_button, format_datetime, parse_slot_key, slot_key
-from bot.handoff.labels import TOPIC_INTENTS, did_you_mean, response_text, suggested_topic
-from bot.handoff.references import ALPHABET, find_reference, new_reference, normalize_reference
+from bot.desk.intents import topic_intents
+from bot.desk.references import ALPHABET, find_reference, new_reference, normalize_reference
+from bot.handoff.labels import did_you_mean, response_text, suggested_topic
 from bot.handoff.sanitize import clean_line, clean_text
 from bot.handoff.transcript import transcript_from_events
 
@@ -226,4 +227,4 @@ def test_suggested_topic_is_the_latest_topic_intent():
 @pytest.mark.skipif(not CONTRACT.exists(), reason="shared/spec not beside the project")
 def test_topic_intents_match_the_contract():
     contract = yaml.safe_load(CONTRACT.read_text())
-    assert set(TOPIC_INTENTS) == set(contract["topics"])
+    assert set(topic_intents()) == set(contract["topics"])

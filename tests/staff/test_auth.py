@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.staff.users import upsert_user
+from bot.desk.staff_users import upsert_user
 from bot.web.app import create_app
 from bot.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from tests.staff.conftest import API_TOKEN, STAFF_EMAIL, STAFF_PASSWORD, hidden_csrf, log_in

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from bot.staff.stats import WeeklyCounts
+from bot.desk.stats import WeeklyCounts
 from bot.web.chart import MAX_SERIES, _nice_max, stacked_bars
 
 

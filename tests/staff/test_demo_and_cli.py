@@ -6,7 +6,7 @@ import asyncio
 import io
 
 from bot.db.session import make_engine, make_sessionmaker
-from bot.staff.users import authenticate
+from bot.desk.staff_users import authenticate
 from bot.tools.staff_user import main as staff_user
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.staff.stats import handoffs_per_week, slot_counts, status_counts
+from bot.desk.stats import handoffs_per_week, slot_counts, status_counts
 from tests.staff.factories import make_ticket
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.db.base import utcnow
 from bot.db.models import AuditLog, Booking
-from bot.staff.users import upsert_user
+from bot.desk.staff_users import upsert_user
 from bot.web.templating import topic_name
 from tests.staff.conftest import API_TOKEN
 from tests.staff.factories import make_ticket

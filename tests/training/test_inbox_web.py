@@ -9,7 +9,7 @@ import pytest
 
 from bot.db.models import InboxMessage
 from bot.settings import Settings
-from bot.staff.users import upsert_user
+from bot.desk.staff_users import upsert_user
 from bot.ingest.inbox import text_hash
 from bot.web.app import create_app
 from bot.web.keys import SESSIONMAKER

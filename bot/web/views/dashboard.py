@@ -7,8 +7,8 @@ from functools import partial
 from aiohttp import web
 
 from bot.db.base import utcnow
-from bot.staff import audit, stats
-from bot.staff.tickets import page_number
+from bot.desk import audit, stats
+from bot.desk.listing import page_count, page_number
 from bot.web.auth import require_role
 from bot.web.chart import stacked_bars
 from bot.web.i18n import translate, ui_language
@@ -42,4 +42,4 @@ async def audit_log(request: web.Request) -> dict:
     per_page = 100
     async with request.app[SESSIONMAKER]() as session:
         rows, total = await audit.recent(session, limit=per_page, offset=(page - 1) * per_page)
-    return {"rows": rows, "page": page, "pages": max(1, -(-total // per_page)), "total": total}
+    return {"rows": rows, "page": page, "pages": page_count(total, per_page), "total": total}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.desk.languages import choose, other
 from bot.web.keys import SETTINGS
 
 PAGE = {
@@ -81,8 +82,8 @@ PAGE = {
 
 
 async def demo_page(request: web.Request) -> web.Response:
-    lang = "de" if request.query.get("lang") == "de" else "en"
+    lang = choose(request.query.get("lang"))
     return aiohttp_jinja2.render_template("demo.html", request, {
-        "lang": lang, "other": "en" if lang == "de" else "de", "s": PAGE[lang],
+        "lang": lang, "other": other(lang), "s": PAGE[lang],
         "rasa_url": request.app[SETTINGS].rasa_url,
     })

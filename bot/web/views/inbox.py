@@ -11,10 +11,12 @@ from functools import partial
 
 from aiohttp import web
 
+from bot.db.base import utcnow
 from bot.db.models import INBOX_STATUSES
 from bot.settings import PROJECT_ROOT
-from bot.staff import Invalid
-from bot.training import inbox as queries
+from bot.desk import inbox as queries
+from bot.desk.errors import Invalid
+from bot.desk.intents import FALLBACK_INTENT, known_intents
 from bot.training.export import export_reviewed
 from bot.desk.languages import LANGUAGES
 from bot.web.auth import current_staff, require_role
@@ -135,11 +137,11 @@ async def inbox_page(request: web.Request) -> dict:
         "rows": rows, "total": total, "page": page, "pages": max(1, math.ceil(total / PER_PAGE)),
         "flt": flt, "filter_query": flt.as_query(), "counts": counts,
         "statuses": INBOX_STATUSES, "languages": LANGUAGES, "predicted": predicted,
-        "intents": queries.known_intents(PROJECT), "can_review": staff.role in REVIEWERS,
+        "intents": known_intents(PROJECT), "can_review": staff.role in REVIEWERS,
         "exportable": sum(counts[s] for s in queries.EXPORTABLE),
         "ti": partial(_translate, lang), "message": _message(request, lang),
         "error": request.query.get("error") == "invalid",
-        "fallback_intent": queries.FALLBACK_INTENT,
+        "fallback_intent": FALLBACK_INTENT,
     }
 
 
@@ -167,7 +169,7 @@ async def inbox_review(request: web.Request) -> web.StreamResponse:
         async with request.app[SESSIONMAKER]() as session, session.begin():
             result = await queries.review(session, ids, action, label=label,
                                           reviewer_id=current_staff(request).id,
-                                          intents=queries.known_intents(PROJECT))
+                                          intents=known_intents(PROJECT), now=utcnow())
     except Invalid:
         raise redirect(_list_url(request, back), error="invalid")
     raise web.HTTPFound(_list_url(request, {**back, "done": "reviewed", "changed": str(result.changed),
@@ -211,5 +213,5 @@ async def api_inbox_review(request: web.Request) -> web.Response:
     async with request.app[SESSIONMAKER]() as session, session.begin():
         result = await queries.review(session, ids, action, label=label,
                                       reviewer_id=current_staff(request).id,
-                                      intents=queries.known_intents(PROJECT))
+                                      intents=known_intents(PROJECT), now=utcnow())
     return web.json_response({"changed": result.changed, "skipped": result.skipped})

@@ -7,8 +7,8 @@ from datetime import date, time, timedelta
 from aiohttp import web
 
 from bot.db.base import utcnow
-from bot.staff import Invalid
-from bot.staff import slots as queries
+from bot.desk import slots as queries
+from bot.desk.errors import Invalid
 from bot.web.auth import current_staff
 from bot.web.keys import SESSIONMAKER
 from bot.web.views.forms import form_fields, redirect, zone
@@ -17,11 +17,12 @@ from bot.web.templating import template
 
 @template("staff/slots.html")
 async def slot_list(request: web.Request) -> dict:
+    now = utcnow()
     async with request.app[SESSIONMAKER]() as session:
-        rows = await queries.upcoming(session, utcnow())
+        rows = await queries.upcoming(session, now)
     return {"slots": rows, "msg": request.query.get("msg"), "error": request.query.get("error"),
             "count": request.query.get("count", "0"), "skipped": request.query.get("skipped", "0"),
-            "today": utcnow().astimezone(zone(request)).date().isoformat()}
+            "today": now.astimezone(zone(request)).date().isoformat()}
 
 
 def _parse_slot_form(fields: dict[str, str]) -> tuple[date, time, timedelta, int]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.staff import audit
-from bot.staff import sessions as staff_sessions
-from bot.staff.users import authenticate, normalize_email
+from bot.db.base import utcnow
+from bot.desk import audit, staff_sessions
+from bot.desk.staff_users import authenticate, normalize_email
 from bot.web.auth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -57,7 +57,7 @@ async def login(request: web.Request) -> web.StreamResponse:
             return _login_page(request, email=email, error=translate(lang, "login_failed"),
                                status=401)
         await limiter.succeeded(email)
-        token, _ = await staff_sessions.create_session(session, user)
+        token, _ = await staff_sessions.create_session(session, user, utcnow())
         await audit.record(session, user.id, "login")
     response = web.HTTPFound(safe_next(str(form.get("next", ""))))
     set_session_cookie(request, response, token)

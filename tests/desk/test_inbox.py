@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditLog, InboxMessage
-from bot.staff import Invalid
-from bot.training.inbox import InboxFilter, list_inbox, known_intents, review, status_counts
+from bot.desk.errors import Invalid
+from bot.desk.inbox import InboxFilter, list_inbox, review, status_counts
+from bot.desk.intents import known_intents
 from bot.ingest.inbox import text_hash
 
 ZONE = ZoneInfo("Europe/Berlin")
 INTENTS = ["blue_card", "tax_id", "out_of_scope", "greet"]
 DAY = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+NOW = DAY + timedelta(days=10)  # the reviewer's clock, passed in
 
 
 async def add(session, text, intent, confidence, *, language="en", count=1, days=0, status="new"):
@@ -77,17 +79,17 @@ def test_filter_from_query_string():
 async def test_review_actions_single_and_bulk(sessionmaker, filled):
     async with sessionmaker() as s, s.begin():
         # bulk confirm: the fallback has no intent to confirm and is skipped
-        done = await review(s, [filled["sure"], filled["middle"], filled["fallback"]], "confirm", intents=INTENTS)
+        done = await review(s, [filled["sure"], filled["middle"], filled["fallback"]], "confirm", intents=INTENTS, now=NOW)
         assert (done.changed, done.skipped) == (2, 1)
-        assert (await review(s, [filled["fallback"]], "relabel", label="tax_id", intents=INTENTS)).changed == 1
-        assert (await review(s, [filled["unsure"]], "out_of_scope", intents=INTENTS)).changed == 1
-        assert (await review(s, [filled["fallback_low"]], "discard", intents=INTENTS)).changed == 1
+        assert (await review(s, [filled["fallback"]], "relabel", label="tax_id", intents=INTENTS, now=NOW)).changed == 1
+        assert (await review(s, [filled["unsure"]], "out_of_scope", intents=INTENTS, now=NOW)).changed == 1
+        assert (await review(s, [filled["fallback_low"]], "discard", intents=INTENTS, now=NOW)).changed == 1
         with pytest.raises(Invalid):
-            await review(s, [filled["sure"]], "relabel", label="no_such_intent", intents=INTENTS)
+            await review(s, [filled["sure"]], "relabel", label="no_such_intent", intents=INTENTS, now=NOW)
         with pytest.raises(Invalid):
-            await review(s, [], "confirm", intents=INTENTS)
+            await review(s, [], "confirm", intents=INTENTS, now=NOW)
         with pytest.raises(Invalid):
-            await review(s, [filled["sure"]], "delete", intents=INTENTS)
+            await review(s, [filled["sure"]], "delete", intents=INTENTS, now=NOW)
     async with sessionmaker() as s:
         rows = {r.id: r for r in await s.scalars(select(InboxMessage))}
         audit = (await s.scalars(select(AuditLog.action).order_by(AuditLog.id))).all()
@@ -96,13 +98,13 @@ async def test_review_actions_single_and_bulk(sessionmaker, filled):
     assert (rows[filled["fallback"]].status, rows[filled["fallback"]].label) == ("relabelled", "tax_id")
     assert (rows[filled["unsure"]].status, rows[filled["unsure"]].label) == ("out_of_scope", "out_of_scope")
     assert rows[filled["fallback_low"]].status == "discarded"
-    assert rows[filled["sure"]].reviewed_at is not None
+    assert rows[filled["sure"]].reviewed_at == NOW
     assert audit == ["inbox_confirm", "inbox_relabel", "inbox_out_of_scope", "inbox_discard"]
     assert counts["new"] == 0 and counts["confirmed"] == 3 and counts["exported"] == 0
     assert await texts(sessionmaker) == []
 
     async with sessionmaker() as s, s.begin():
-        assert (await review(s, [filled["unsure"]], "reopen", intents=INTENTS)).changed == 1
+        assert (await review(s, [filled["unsure"]], "reopen", intents=INTENTS, now=NOW)).changed == 1
     assert await texts(sessionmaker) == ["Steuer ID verloren"]
 
 
