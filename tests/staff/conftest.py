@@ -16,9 +16,11 @@ API_TOKEN = "test-api-token-123"
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
+def settings(database_url, tmp_path) -> Settings:
+    """Client mails (a staff cancellation sends one) go to an outbox of the test's own."""
     return replace(Settings(), database_url=database_url, staff_email=STAFF_EMAIL,
-                   staff_password=STAFF_PASSWORD, staff_api_token=API_TOKEN)
+                   staff_password=STAFF_PASSWORD, staff_api_token=API_TOKEN, smtp_host=None,
+                   mail_outbox=tmp_path / "outbox")
 
 
 @pytest.fixture

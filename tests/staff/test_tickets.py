@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import csv
+import email
 import io
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from email import policy
 
 from sqlalchemy import select
 
 from bot.db.base import utcnow
-from bot.db.models import AuditLog, Booking
+from bot.db.models import AuditLog, Booking, Ticket
 from bot.desk.staff_users import upsert_user
+from bot.tools.stack import free_port
+from bot.web.app import create_app
 from bot.web.templating import topic_name
-from tests.staff.conftest import API_TOKEN
+from tests.staff.conftest import API_TOKEN, STAFF_EMAIL, log_in
 from tests.staff.factories import make_ticket
 
 XSS = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
@@ -98,15 +103,49 @@ async def test_status_workflow_and_audit(client, staff, sessionmaker):
     assert actions == [{"from": "open", "to": "in_progress"}, {"from": "in_progress", "to": "done"}]
 
 
-async def test_cancelling_frees_the_slot(client, staff, sessionmaker):
+async def test_cancelling_frees_the_slot_notes_it_and_mails_the_client(
+    client, staff, sessionmaker, settings
+):
     await _seed(sessionmaker)
-    await client.post("/staff/tickets/ESD-AAAA3/status", data={"status": "cancelled",
-                                                              "csrf_token": staff})
+    page = await (await client.post("/staff/tickets/ESD-AAAA3/status", data={
+        "status": "cancelled", "csrf_token": staff})).text()
     async with sessionmaker() as session:
         booking = await session.scalar(select(Booking))
     assert booking.slot_id is None and booking.cancelled_at is not None
+    assert f'<span class="meta">{STAFF_EMAIL} · ' in page  # the note, by whom
+    assert "Booking cancelled (" in page and "the slot is free again." in page
+    [path] = list(settings.mail_outbox.glob("*.eml"))
+    mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert mail["To"] == "priya@example.org" and "ESD-AAAA3" in path.name
+    assert mail["Subject"].startswith("Your consultation with the Expat Service Desk is cancelled")
     slots = await (await client.get("/staff/slots")).text()
     assert "gebucht: ESD-AAAA3" not in slots and ">Löschen<" in slots
+
+
+async def test_cancelling_without_a_booking_mails_nobody(client, staff, sessionmaker, settings):
+    await _seed(sessionmaker)
+    response = await client.post("/staff/tickets/ESD-AAAA2/status", data={
+        "status": "cancelled", "csrf_token": staff}, allow_redirects=False)
+    assert response.status == 302
+    async with sessionmaker() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.reference == "ESD-AAAA2"))
+    assert ticket.status == "cancelled" and not settings.mail_outbox.exists()
+
+
+async def test_cancelling_stands_when_the_mail_server_is_down(
+    aiohttp_client, settings, sessionmaker, caplog
+):
+    client = await aiohttp_client(create_app(replace(settings, smtp_host="127.0.0.1",
+                                                     smtp_port=free_port())))
+    csrf = await log_in(client)
+    await _seed(sessionmaker)
+    response = await client.post("/staff/tickets/ESD-AAAA3/status", data={
+        "status": "cancelled", "csrf_token": csrf}, allow_redirects=False)
+    assert response.status == 302 and "error" not in response.headers["Location"]
+    async with sessionmaker() as session:
+        booking = await session.scalar(select(Booking))
+    assert booking.slot_id is None
+    assert "confirmation mail not delivered" in caplog.text and "priya@example.org" not in caplog.text
 
 
 async def test_notes_and_assignment(client, staff, sessionmaker):
