@@ -1,9 +1,15 @@
-"""One settings object, read once from the environment and passed down."""
+"""One settings object, read once from the environment and passed down.
+
+A process reads its settings with `Settings.from_env()`; a process that starts others
+(bot/tools/stack.py) gives each child the settings it needs with `to_env`, so the child
+reads exactly what its parent decided. Both use the variable names in ENV_NAMES.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,11 +26,6 @@ def async_database_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgresql+psycopg2://"):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]
     return url
-
-
-def _int(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    return int(raw) if raw else default
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Settings:
     mail_from: str = "Expat Service Desk <no-reply@expatservicedesk.invalid>"
     mail_outbox: Path = VAR_DIR / "outbox"
     timezone: str = "Europe/Berlin"
+    # Rasa's `events` table that the ingestion consumer reads (bot/ingest/events.py).
     events_db_url: str = f"sqlite:///{VAR_DIR / 'rasa_events.db'}"
     cookie_secure: bool = False
     # Production profile (README, "Configuration"): PostgreSQL tracker store; Redis lock store
@@ -52,42 +54,66 @@ class Settings:
     tracker_store_url: str | None = None
     redis_url: str | None = None
     event_broker_url: str | None = None
-    # Seconds between the web app's reads of the event table into the inbox; 0 = off
-    # (the default for hand-built settings in tests; from_env turns it on).
-    inbox_poll_seconds: float = 0
-    extra: dict[str, str] = field(default_factory=dict)
+    # Seconds between the ingestion consumer's reads of the event table.
+    inbox_poll_seconds: float = 3.0
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
-        env = dict(os.environ if env is None else env)
-        defaults = cls()
-        rasa_port = _int(env, "RASA_PORT", defaults.rasa_port)
-        return cls(
-            database_url=async_database_url(env.get("DATABASE_URL") or defaults.database_url),
-            rasa_port=rasa_port,
-            action_port=_int(env, "ACTION_PORT", defaults.action_port),
-            web_port=_int(env, "WEB_PORT", defaults.web_port),
-            host=env.get("HOST", defaults.host),
-            rasa_url=env.get("RASA_URL") or f"http://localhost:{rasa_port}",
-            rasa_token=env.get("RASA_TOKEN") or None,
-            staff_email=env.get("STAFF_EMAIL") or None,
-            staff_password=env.get("STAFF_PASSWORD") or None,
-            staff_api_token=env.get("STAFF_API_TOKEN") or None,
-            secret_key=env.get("SECRET_KEY", defaults.secret_key),
-            smtp_host=env.get("SMTP_HOST") or None,
-            smtp_port=_int(env, "SMTP_PORT", defaults.smtp_port),
-            mail_from=env.get("MAIL_FROM", defaults.mail_from),
-            mail_outbox=Path(env.get("MAIL_OUTBOX", str(defaults.mail_outbox))),
-            timezone=env.get("DESK_TIMEZONE", defaults.timezone),
-            events_db_url=env.get("EVENTS_DB_URL") or env.get("EVENT_BROKER_URL")
-            or env.get("TRACKER_STORE_URL")
-            or defaults.events_db_url,
-            cookie_secure=env.get("COOKIE_SECURE", "") == "1",
-            tracker_store_url=env.get("TRACKER_STORE_URL") or None,
-            redis_url=env.get("REDIS_URL") or None,
-            event_broker_url=env.get("EVENT_BROKER_URL") or None,
-            inbox_poll_seconds=float(env.get("INBOX_POLL_SECONDS") or 3),
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(ENV_NAMES[f.name])
+            if raw:
+                values[f.name] = _PARSE.get(f.type, str)(raw)
+        settings = cls(**values)
+        derived = {"database_url": async_database_url(settings.database_url)}
+        if not env.get(ENV_NAMES["rasa_url"]):
+            derived["rasa_url"] = f"http://localhost:{settings.rasa_port}"
+        if not env.get(ENV_NAMES["events_db_url"]):
+            # The broker's table if there is one, else the tracker store's (same columns).
+            derived["events_db_url"] = (settings.event_broker_url or settings.tracker_store_url
+                                        or settings.events_db_url)
+        return cls(**{**values, **derived})
+
+    def to_env(self, names: Iterable[str]) -> dict[str, str]:
+        """The variables from which `from_env` reads these settings back (unset ones omitted)."""
+        env = {}
+        for name in names:
+            value = getattr(self, name)
+            if value is None or value is False:
+                continue
+            env[ENV_NAMES[name]] = "1" if value is True else str(value)
+        return env
+
+
+# Each setting's environment variable: from_env reads these, to_env writes them.
+ENV_NAMES: dict[str, str] = {
+    "database_url": "DATABASE_URL",
+    "rasa_port": "RASA_PORT",
+    "action_port": "ACTION_PORT",
+    "web_port": "WEB_PORT",
+    "host": "HOST",
+    "rasa_url": "RASA_URL",
+    "rasa_token": "RASA_TOKEN",
+    "staff_email": "STAFF_EMAIL",
+    "staff_password": "STAFF_PASSWORD",
+    "staff_api_token": "STAFF_API_TOKEN",
+    "secret_key": "SECRET_KEY",
+    "smtp_host": "SMTP_HOST",
+    "smtp_port": "SMTP_PORT",
+    "mail_from": "MAIL_FROM",
+    "mail_outbox": "MAIL_OUTBOX",
+    "timezone": "DESK_TIMEZONE",
+    "events_db_url": "EVENTS_DB_URL",
+    "cookie_secure": "COOKIE_SECURE",
+    "tracker_store_url": "TRACKER_STORE_URL",
+    "redis_url": "REDIS_URL",
+    "event_broker_url": "EVENT_BROKER_URL",
+    "inbox_poll_seconds": "INBOX_POLL_SECONDS",
+}
+
+# Field type (as annotated) → how its variable is read; anything else is a string.
+_PARSE = {"int": int, "float": float, "bool": lambda raw: raw == "1", "Path": Path}
 
 
 def redis_prefix(url: str) -> str:

@@ -1,4 +1,5 @@
-"""Start the three processes (Rasa, action server, web app) and stop them together.
+"""Start the four processes (Rasa, action server, web app, ingestion consumer) and stop
+them together.
 
 Used by `make run` (`python -m bot.tools.stack`) and by the end-to-end tests, so
 that the tests drive exactly what a newcomer starts.
@@ -14,16 +15,41 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-from urllib.parse import unquote, urlsplit
-
-from bot.settings import PROJECT_ROOT, Settings, redis_prefix
-from bot.tools.model import RASA, bot_env
+from bot.db.migrate import main as migrate
+from bot.settings import ENV_NAMES, PROJECT_ROOT, Settings
+from bot.tools.endpoints import events_db_url, write_endpoints
+from bot.tools.model import RASA, bot_env, train
+from bot.tools.seed import main as seed_demo_slots
 
 APP_PYTHON = Path(sys.executable)
+
+_MAIL = ("smtp_host", "smtp_port", "mail_from", "mail_outbox", "timezone")
+# What each child reads with Settings.from_env, and nothing else of ours: a variable set
+# in the parent's environment reaches a child only through the Settings object.
+CHILD_SETTINGS: dict[str, tuple[str, ...]] = {
+    # Booking and its confirmation mails (SMTP if configured, else the outbox).
+    "actions": ("database_url", *_MAIL),
+    # Staff app: bootstrap account, API token (contracts.md), login limit shared through
+    # Redis, the demo page's Rasa URL; mails for what staff change on bookings.
+    "web": ("database_url", "host", "web_port", "rasa_url", "staff_email", "staff_password",
+            "staff_api_token", "secret_key", "cookie_secure", "redis_url", *_MAIL),
+    "ingest": ("database_url", "events_db_url", "inbox_poll_seconds"),
+    # Rasa reads its endpoints file and command line.
+    "rasa": (),
+}
+
+
+def child_env(settings: Settings, name: str, base: Mapping[str, str]) -> dict[str, str]:
+    """The environment of child `name`: `base` (PATH, HOME, locale, …) without any of our
+    settings variables, plus exactly the settings that child reads."""
+    ours = set(ENV_NAMES.values())
+    env = {k: v for k, v in base.items() if k not in ours}
+    env.update(settings.to_env(CHILD_SETTINGS[name]))
+    return env
 
 
 class PortInUse(RuntimeError):
@@ -44,69 +70,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def write_endpoints(
-    target: Path, action_port: int, var_dir: Path, template: Path,
-    tracker_store_url: str | None = None, redis_url: str | None = None,
-    event_broker_url: str | None = None,
-) -> Path:
-    """The committed endpoints file with the action server's port and store paths filled in.
-
-    With TRACKER_STORE_URL (and REDIS_URL) set, the production profile: PostgreSQL tracker
-    store and event broker, Redis lock store (needed for two or more Rasa replicas).
-    """
-    endpoints = yaml.safe_load(template.read_text())
-    endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
-    if tracker_store_url:
-        # Rasa's tracker store and SQL broker both name their table `events`, so they
-        # cannot share a database. Without a broker database the inbox reads the tracker
-        # store's `events` table, which has the same id / sender_id / data columns.
-        endpoints["tracker_store"] = {"type": "SQL", **sql_store_config(tracker_store_url)}
-        if event_broker_url:
-            endpoints["event_broker"] = {"type": "SQL", **sql_store_config(event_broker_url)}
-        else:
-            endpoints.pop("event_broker", None)
-    else:
-        for key in ("tracker_store", "event_broker"):
-            store = endpoints.get(key) or {}
-            if store.get("dialect") == "sqlite":
-                store["db"] = str(var_dir / Path(store["db"]).name)
-    if redis_url:
-        endpoints["lock_store"] = redis_lock_store_config(redis_url)
-    target.write_text(yaml.safe_dump(endpoints, sort_keys=False))
-    return target
-
-
-def sql_store_config(url: str) -> dict:
-    """postgresql://user:pw@host:port/db → Rasa's SQL store keys."""
-    parsed = urlsplit(url)
-    config = {
-        "dialect": "postgresql",
-        "url": parsed.hostname or "localhost",
-        "port": parsed.port or 5432,
-        "db": parsed.path.lstrip("/") or "rasa",
-    }
-    if parsed.username:
-        config["username"] = unquote(parsed.username)
-    if parsed.password:
-        config["password"] = unquote(parsed.password)
-    return config
-
-
-def redis_lock_store_config(url: str) -> dict:
-    """redis://[:pw@]host:port/db → Rasa's Redis lock store keys."""
-    parsed = urlsplit(url)
-    config = {
-        "type": "redis",
-        "url": parsed.hostname or "localhost",
-        "port": parsed.port or 6379,
-        "db": int(parsed.path.lstrip("/") or 1),
-        "key_prefix": redis_prefix(url),
-    }
-    if parsed.password:
-        config["password"] = unquote(parsed.password)
-    return config
 
 
 @dataclass
@@ -134,43 +97,21 @@ class Stack:
         return f"http://localhost:{self.settings.web_port}"
 
     def check_ports(self) -> None:
-        for name, port, var in (
-            ("Rasa server", self.settings.rasa_port, "RASA_PORT"),
-            ("action server", self.settings.action_port, "ACTION_PORT"),
-            ("web app", self.settings.web_port, "WEB_PORT"),
+        for name, port, setting in (
+            ("Rasa server", self.settings.rasa_port, "rasa_port"),
+            ("action server", self.settings.action_port, "action_port"),
+            ("web app", self.settings.web_port, "web_port"),
         ):
             if not port_is_free(port):
                 raise PortInUse(
                     f"Port {port} (needed by the {name}) is already in use. "
-                    f"Stop what uses it, or choose another port: {var}=<port> make run"
+                    f"Stop what uses it, or choose another port: {ENV_NAMES[setting]}=<port> make run"
                 )
 
-    def _env(self, base: dict[str, str]) -> dict[str, str]:
-        env = dict(base)
-        env.update(
-            DATABASE_URL=self.settings.database_url,
-            RASA_PORT=str(self.settings.rasa_port),
-            ACTION_PORT=str(self.settings.action_port),
-            WEB_PORT=str(self.settings.web_port),
-            RASA_URL=self.rasa_url,
-            EVENTS_DB_URL=self.settings.event_broker_url or self.settings.tracker_store_url
-            or f"sqlite:///{self.var_dir / 'rasa_events.db'}",
-        )
-        if self.settings.rasa_token:
-            env["RASA_TOKEN"] = self.settings.rasa_token
-        if self.settings.redis_url:  # the web app's shared login limit (bot/web/ratelimit.py)
-            env["REDIS_URL"] = self.settings.redis_url
-        # Staff app: bootstrap account and API token (contracts.md), when given.
-        for name, value in (("STAFF_EMAIL", self.settings.staff_email),
-                            ("STAFF_PASSWORD", self.settings.staff_password),
-                            ("STAFF_API_TOKEN", self.settings.staff_api_token)):
-            if value:
-                env[name] = value
-        # Confirmation mails of the action server: SMTP if configured, else the outbox.
-        env["MAIL_OUTBOX"] = str(self.settings.mail_outbox)
-        if self.settings.smtp_host:
-            env.update(SMTP_HOST=self.settings.smtp_host, SMTP_PORT=str(self.settings.smtp_port))
-        return env
+    def child_settings(self) -> Settings:
+        """The settings as the children see them: events read where this stack's Rasa writes."""
+        return replace(self.settings, events_db_url=events_db_url(
+            self.settings, self.var_dir, self.endpoints_template))
 
     def stop_process(self, name: str, timeout: float = 20) -> None:
         """Stop one of the processes (fault tests); `start_process` brings it back."""
@@ -199,30 +140,29 @@ class Stack:
     def start(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints = write_endpoints(
-            self.var_dir / "endpoints.yml", self.settings.action_port, self.var_dir,
-            self.endpoints_template, self.settings.tracker_store_url, self.settings.redis_url,
-            self.settings.event_broker_url,
-        )
-        app_env = self._env({k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
-        app_env["PYTHONPATH"] = str(PROJECT_ROOT)
-        self._spawn(
-            "actions",
-            [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.settings.action_port)],
-            app_env,
-        )
-        self._spawn("web", [str(APP_PYTHON), "-m", "bot.web"], app_env)
+            self.var_dir / "endpoints.yml", self.settings, self.var_dir, self.endpoints_template)
+        settings = self.child_settings()
+        app_base = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        app_base["PYTHONPATH"] = str(PROJECT_ROOT)
+        python = str(APP_PYTHON)
+        self._spawn("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(settings.action_port)],
+                    child_env(settings, "actions", app_base))
+        self._spawn("web", [python, "-m", "bot.web"], child_env(settings, "web", app_base))
+        self._spawn("ingest", [python, "-m", "bot.ingest"], child_env(settings, "ingest", app_base))
         rasa_cmd = [
             str(RASA), "run", "--model", str(self.model), "--endpoints", str(endpoints),
-            "--credentials", "credentials.yml", "--port", str(self.settings.rasa_port),
+            "--credentials", "credentials.yml", "--port", str(settings.rasa_port),
             "--cors", "*",
         ]
-        if self.settings.rasa_token:
+        if settings.rasa_token:
             # "=" form: a token may start with "-" (token_urlsafe), which argparse would misread.
-            rasa_cmd += ["--enable-api", f"--auth-token={self.settings.rasa_token}"]
-        self._spawn("rasa", rasa_cmd, self._env(bot_env()))
+            rasa_cmd += ["--enable-api", f"--auth-token={settings.rasa_token}"]
+        self._spawn("rasa", rasa_cmd, child_env(settings, "rasa", bot_env()))
 
     def wait_ready(self, timeout: float = 300) -> None:
+        """Until every server answers its health check; a process that exits meanwhile
+        (the consumer has no port: it only has to stay up) fails the start."""
         checks = {
             "actions": f"{self.action_url}/health",
             "web": f"{self.web_url}/health",
@@ -232,10 +172,10 @@ class Stack:
         deadline = time.monotonic() + timeout
         pending = dict(checks)
         while pending:
-            for name, url in list(pending.items()):
-                process = self.processes[name]
+            for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited with code {process.returncode} during start")
+            for name, url in list(pending.items()):
                 try:
                     with urllib.request.urlopen(url, timeout=2) as response:
                         if response.status == 200:
@@ -279,39 +219,33 @@ def ensure_token(settings: Settings, var_dir: Path) -> tuple[Settings, Path | No
         var_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
-    from dataclasses import replace
-
     return replace(settings, rasa_token=path.read_text().strip()), path
 
 
-def _show_logs(stack: Stack, names: list[str], lines: int = 25) -> None:
+def show_logs(stack: Stack, names: list[str], lines: int = 25) -> None:
+    """The last lines of each named process's log (var/logs/<name>.log) on stderr."""
     for name in names:
         path = stack.log_dir / f"{name}.log"
         if path.exists():
             tail = path.read_text(errors="replace").splitlines()[-lines:]
-            print(f"--- last lines of {path.relative_to(PROJECT_ROOT)} ---", file=sys.stderr)
+            shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+            print(f"--- last lines of {shown} ---", file=sys.stderr)
             print("\n".join(tail), file=sys.stderr)
 
 
 def main() -> int:
-    from bot.db.migrate import main as migrate
-    from bot.tools.model import train
-
     settings = Settings.from_env()
     var_dir = PROJECT_ROOT / "var"
     settings, token_file = ensure_token(settings, var_dir)
-    # The three servers log to files: their start-up warnings would bury the URLs.
+    # The servers log to files: their start-up warnings would bury the URLs.
     stack = Stack(settings=settings, model=Path(), var_dir=var_dir, log_dir=var_dir / "logs")
     try:
         stack.check_ports()
     except PortInUse as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
-    os.environ["DATABASE_URL"] = settings.database_url
-    migrate([])
-    from bot.tools.seed import main as seed_demo_slots
-
-    seed_demo_slots(only_if_empty=True)  # a fresh machine can book consultations right away
+    migrate([settings.database_url])
+    seed_demo_slots(only_if_empty=True, settings=settings)  # a fresh machine can book right away
     print("Checking the model (trains only when data, domain or config changed)…", flush=True)
     started = time.monotonic()
     stack.model = train()
@@ -331,7 +265,7 @@ def main() -> int:
     signal.signal(signal.SIGHUP, _stop)
     try:
         stack.start()
-        print("Starting Rasa, the action server and the web app…", flush=True)
+        print("Starting Rasa, the action server, the web app and the inbox ingestion…", flush=True)
         stack.wait_ready()
         print(f"\nReady in {time.monotonic() - started:.0f}s.")
         print(f"  Demo page with the chat widget: {stack.web_url}/?lang=en  ({stack.web_url}/?lang=de)")
@@ -341,20 +275,20 @@ def main() -> int:
         if token_file:
             print(f"  Rasa HTTP API token:            in {token_file.relative_to(PROJECT_ROOT)}")
         print(f"  Logs:                           {stack.log_dir.relative_to(PROJECT_ROOT)}/"
-              "{rasa,actions,web}.log")
-        print("Press Ctrl-C to stop all three.", flush=True)
+              f"{{{','.join(stack.processes)}}}.log")
+        print(f"Press Ctrl-C to stop all {len(stack.processes)} processes.", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(0.5)
         dead = [n for n, p in stack.processes.items() if p.poll() is not None]
         print(f"make run: {', '.join(dead)} stopped unexpectedly; stopping the rest.", file=sys.stderr)
-        _show_logs(stack, dead)
+        show_logs(stack, dead)
         return 1
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"make run: {error}", file=sys.stderr)
-        _show_logs(stack, [n for n, p in stack.processes.items() if p.poll() is not None])
+        show_logs(stack, [n for n, p in stack.processes.items() if p.poll() is not None])
         return 1
     finally:
         stack.stop()

@@ -1,7 +1,8 @@
 """A question sent over the REST channel reaches the training inbox, redacted (issue 7).
 
-Path under test: REST channel → Rasa → SQL event broker (var/rasa_events.db) → the web
-app's background ingestion → inbox_message → GET /staff/api/inbox (bearer token).
+Path under test: REST channel → Rasa → SQL event broker (var/rasa_events.db) → the
+ingestion consumer (`python -m bot.ingest`, the stack's fourth process) → inbox_message →
+GET /staff/api/inbox of the web app (bearer token).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _inbox(stack) -> list[dict]:
 
 
 def _wait_for(stack, sender: str, expected: int) -> list[dict]:
-    """The web app polls the event table every few seconds; wait (bounded) for our messages."""
+    """The consumer polls the event table every few seconds; wait (bounded) for our messages."""
     deadline = time.monotonic() + 90
     while True:
         items = [i for i in _inbox(stack) if i["conversation_id"] == sender]
