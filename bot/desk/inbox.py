@@ -51,11 +51,8 @@ class InboxFilter(ListFilter):
         else:
             statement = matching(statement, [(InboxMessage.language, self.language)])
         # A group was asked within [from, to] when its first and last time overlap the range.
-        start, end = self.days(zone)
-        if start:
-            statement = statement.where(InboxMessage.last_seen_at >= start)
-        if end:
-            statement = statement.where(InboxMessage.created_at < end)
+        statement = self.in_days(statement, zone, InboxMessage.created_at,
+                                 InboxMessage.last_seen_at)
         if self.q:
             statement = statement.where(contains(InboxMessage.text, self.q))
         return statement

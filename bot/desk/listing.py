@@ -90,6 +90,18 @@ class ListFilter:
                if self.date_to else None)
         return start, end
 
+    def in_days(
+        self, statement: Select, zone: ZoneInfo, first: ColumnElement,
+        last: ColumnElement | None = None,
+    ) -> Select:
+        """Rows whose time span [first, last] (one moment without `last`) overlaps the days."""
+        start, end = self.days(zone)
+        if start:
+            statement = statement.where((first if last is None else last) >= start)
+        if end:
+            statement = statement.where(first < end)
+        return statement
+
     def as_query(self) -> dict[str, str]:
         """The query string that gives this filter back (for links to other pages)."""
         pairs = {_QUERY_NAMES.get(f.name, f.name): getattr(self, f.name) for f in fields(self)}

@@ -33,11 +33,7 @@ class TicketFilter(ListFilter):
         statement = matching(statement, [(Ticket.status, self.status),
                                          (Ticket.language, self.language),
                                          (Ticket.topic, self.topic)])
-        start, end = self.days(zone)
-        if start:
-            statement = statement.where(Ticket.created_at >= start)
-        if end:
-            statement = statement.where(Ticket.created_at < end)
+        statement = self.in_days(statement, zone, Ticket.created_at)
         if self.q:
             statement = statement.where(or_(contains(Ticket.reference, self.q),
                                             contains(Ticket.email, self.q)))
