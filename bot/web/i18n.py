@@ -1,4 +1,5 @@
-"""Staff UI strings in German (default) and English. The choice lives in a cookie."""
+"""Staff UI strings in German (default) and English: the one table for every staff page
+(views and templates refer to keys). The choice lives in a cookie."""
 
 from __future__ import annotations
 
@@ -162,6 +163,48 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit_tickets_export": ("CSV-Export", "CSV export"),
     "audit_slot_create": ("Termin angelegt", "slot created"),
     "audit_slot_delete": ("Termin gelöscht", "slot deleted"),
+    # training inbox
+    "inbox_intro": (
+        "Echte Fragen aus dem Chat, ohne personenbezogene Daten. Unsichere Erkennungen stehen oben. "
+        "Bestätigte und umbenannte Fragen werden mit „Exportieren“ zu Trainingsdaten; "
+        "danach trainiert und prüft `make retrain` ein neues Modell.",
+        "Real questions from the chat, with personal data removed. Uncertain predictions come first. "
+        "Confirmed and relabelled questions become training data with “Export”; "
+        "`make retrain` then trains and checks a new model.",
+    ),
+    "inbox_search": ("Text enthält", "Text contains"),
+    "inbox_intent": ("Erkannte Absicht", "Predicted intent"),
+    "inbox_confidence": ("Sicherheit", "Confidence"),
+    "inbox_candidates": ("Alternativen", "Alternatives"),
+    "inbox_text": ("Frage", "Question"),
+    "inbox_last_seen": ("Zuletzt", "Last asked"),
+    "inbox_lang_none": ("unbekannt", "unknown"),
+    "inbox_status_new": ("neu", "new"),
+    "inbox_status_confirmed": ("bestätigt", "confirmed"),
+    "inbox_status_relabelled": ("umbenannt", "relabelled"),
+    "inbox_status_out_of_scope": ("außerhalb", "out of scope"),
+    "inbox_status_discarded": ("verworfen", "discarded"),
+    "inbox_status_exported": ("exportiert", "exported"),
+    "inbox_action_confirm": ("Bestätigen", "Confirm"),
+    "inbox_action_relabel": ("Umbenennen in", "Relabel to"),
+    "inbox_action_out_of_scope": ("Außerhalb", "Out of scope"),
+    "inbox_action_discard": ("Verwerfen", "Discard"),
+    "inbox_action_reopen": ("Zurück auf neu", "Reopen"),
+    "inbox_selected": ("Ausgewählte:", "Selected:"),
+    "inbox_select_all": ("Alle auswählen", "Select all"),
+    "inbox_select_row": ("Auswählen", "Select"),
+    "inbox_apply": ("Anwenden", "Apply"),
+    "inbox_choose_intent": ("Absicht wählen…", "Choose intent…"),
+    "inbox_fallback": ("unsicher (Fallback)", "uncertain (fallback)"),
+    "inbox_export": ("Exportieren in data/nlu", "Export to data/nlu"),
+    "inbox_export_hint": (
+        "{n} geprüfte Fragen warten auf den Export.", "{n} reviewed questions are waiting for export."),
+    "inbox_empty": ("Keine Fragen für diesen Filter.", "No questions for this filter."),
+    "inbox_reviewed": ("{changed} geändert, {skipped} übersprungen.", "{changed} changed, {skipped} skipped."),
+    "inbox_exported": ("{written} Beispiele exportiert ({de} de, {en} en), {known} schon bekannt, {skipped} übersprungen.",
+                       "{written} examples exported ({de} de, {en} en), {known} already known, {skipped} skipped."),
+    "inbox_read_only": ("Nur Lesen: Prüfen dürfen Maintainer und Admins.", "Read only: maintainers and admins review."),
+    "inbox_page_of": ("Seite {page} von {pages} ({total} Fragen)", "Page {page} of {pages} ({total} questions)"),
 }
 
 

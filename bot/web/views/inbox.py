@@ -7,7 +7,6 @@ maintainer or admin role. The JSON API follows contracts.md (`GET /staff/api/inb
 from __future__ import annotations
 
 import math
-from functools import partial
 
 from aiohttp import web
 
@@ -20,7 +19,7 @@ from bot.desk.intents import FALLBACK_INTENT, known_intents
 from bot.training.export import export_reviewed
 from bot.desk.languages import LANGUAGES
 from bot.web.auth import current_staff, require_role
-from bot.web.i18n import ui_language
+from bot.web.i18n import translate, ui_language
 from bot.web.keys import SESSIONMAKER
 from bot.web.templating import template
 from bot.web.views.forms import redirect, zone
@@ -31,73 +30,6 @@ API_DEFAULT_LIMIT = 100
 API_MAX_LIMIT = 1000
 # The project tree the export button writes into (tests point it at a copy).
 PROJECT = PROJECT_ROOT
-
-# key: (German, English) — the inbox's own UI strings.
-STRINGS: dict[str, tuple[str, str]] = {
-    "title": ("Trainings-Eingang", "Training inbox"),
-    "intro": (
-        "Echte Fragen aus dem Chat, ohne personenbezogene Daten. Unsichere Erkennungen stehen oben. "
-        "Bestätigte und umbenannte Fragen werden mit „Exportieren“ zu Trainingsdaten; "
-        "danach trainiert und prüft `make retrain` ein neues Modell.",
-        "Real questions from the chat, with personal data removed. Uncertain predictions come first. "
-        "Confirmed and relabelled questions become training data with “Export”; "
-        "`make retrain` then trains and checks a new model.",
-    ),
-    "search": ("Text enthält", "Text contains"),
-    "intent": ("Erkannte Absicht", "Predicted intent"),
-    "confidence": ("Sicherheit", "Confidence"),
-    "candidates": ("Alternativen", "Alternatives"),
-    "count": ("Anzahl", "Count"),
-    "text": ("Frage", "Question"),
-    "last_seen": ("Zuletzt", "Last asked"),
-    "label": ("Absicht (Training)", "Training intent"),
-    "lang_none": ("unbekannt", "unknown"),
-    "status_all": ("alle", "all"),
-    "status_new": ("neu", "new"),
-    "status_confirmed": ("bestätigt", "confirmed"),
-    "status_relabelled": ("umbenannt", "relabelled"),
-    "status_out_of_scope": ("außerhalb", "out of scope"),
-    "status_discarded": ("verworfen", "discarded"),
-    "status_exported": ("exportiert", "exported"),
-    "action_confirm": ("Bestätigen", "Confirm"),
-    "action_relabel": ("Umbenennen in", "Relabel to"),
-    "action_out_of_scope": ("Außerhalb", "Out of scope"),
-    "action_discard": ("Verwerfen", "Discard"),
-    "action_reopen": ("Zurück auf neu", "Reopen"),
-    "selected": ("Ausgewählte:", "Selected:"),
-    "action": ("Aktion", "Action"),
-    "select_all": ("Alle auswählen", "Select all"),
-    "select_row": ("Auswählen", "Select"),
-    "apply": ("Anwenden", "Apply"),
-    "choose_intent": ("Absicht wählen…", "Choose intent…"),
-    "fallback": ("unsicher (Fallback)", "uncertain (fallback)"),
-    "export": ("Exportieren in data/nlu", "Export to data/nlu"),
-    "export_hint": (
-        "{n} geprüfte Fragen warten auf den Export.", "{n} reviewed questions are waiting for export."),
-    "empty": ("Keine Fragen für diesen Filter.", "No questions for this filter."),
-    "reviewed": ("{changed} geändert, {skipped} übersprungen.", "{changed} changed, {skipped} skipped."),
-    "exported": ("{written} Beispiele exportiert ({de} de, {en} en), {known} schon bekannt, {skipped} übersprungen.",
-                 "{written} examples exported ({de} de, {en} en), {known} already known, {skipped} skipped."),
-    "read_only": ("Nur Lesen: Prüfen dürfen Maintainer und Admins.", "Read only: maintainers and admins review."),
-    "page_of": ("Seite {page} von {pages} ({total} Fragen)", "Page {page} of {pages} ({total} questions)"),
-    "previous": ("Zurück", "Previous"),
-    "next": ("Weiter", "Next"),
-    "filter": ("Filtern", "Filter"),
-    "reset": ("Zurücksetzen", "Reset"),
-    "date_from": ("von", "from"),
-    "date_to": ("bis", "to"),
-    "language": ("Sprache", "Language"),
-    "status": ("Status", "Status"),
-    "all": ("alle", "all"),
-}
-
-
-def _translate(lang: str, key: str, **values: object) -> str:
-    pair = STRINGS.get(key)
-    if pair is None:
-        return key
-    text = pair[0] if lang == "de" else pair[1]
-    return text.format(**values) if values else text
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
@@ -116,9 +48,9 @@ def _message(request: web.Request, lang: str) -> str | None:
     q = request.query
     numbers = {k: _int(q.get(k), 0, 0, 10**9) for k in ("changed", "skipped", "written", "de", "en", "known")}
     if q.get("done") == "reviewed":
-        return _translate(lang, "reviewed", **numbers)
+        return translate(lang, "inbox_reviewed", **numbers)
     if q.get("done") == "exported":
-        return _translate(lang, "exported", **numbers)
+        return translate(lang, "inbox_exported", **numbers)
     return None
 
 
@@ -139,7 +71,7 @@ async def inbox_page(request: web.Request) -> dict:
         "statuses": INBOX_STATUSES, "languages": LANGUAGES, "predicted": predicted,
         "intents": known_intents(PROJECT), "can_review": staff.role in REVIEWERS,
         "exportable": sum(counts[s] for s in queries.EXPORTABLE),
-        "ti": partial(_translate, lang), "message": _message(request, lang),
+        "message": _message(request, lang),
         "error": request.query.get("error") == "invalid",
         "fallback_intent": FALLBACK_INTENT,
     }
