@@ -26,7 +26,8 @@ CLIENT_TYPES = {  # company first: "privately owned company" is a company
     "individual": {"individual", "private", "person", "privat", "privatperson", "einzelperson",
                    "myself", "employee", "arbeitnehmer", "arbeitnehmerin"},
 }
-LANGUAGES = {
+# What a consultation language may be called, per language code (bot.desk.languages).
+LANGUAGE_WORDS = {
     "de": {"de", "deutsch", "german", "germany", "auf deutsch"},
     "en": {"en", "english", "englisch", "auf englisch", "in english"},
 }
@@ -70,7 +71,7 @@ def client_type(text: str) -> str | None:
 
 
 def consultation_language(text: str) -> str | None:
-    for value, vocabulary in LANGUAGES.items():
+    for value, vocabulary in LANGUAGE_WORDS.items():
         if _matches(text, vocabulary):
             return value
     return None

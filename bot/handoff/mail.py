@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import aiosmtplib
 
+from bot.db.base import utcnow
 from bot.desk.contact import Confirmation
 from bot.desk.languages import choose
 from bot.handoff.dates import format_datetime
@@ -70,7 +70,7 @@ async def deliver(message: EmailMessage, settings: Settings, reference: str = ""
         log.info("confirmation mail sent over SMTP", extra={"reference": reference})
         return None
     settings.mail_outbox.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
     path = settings.mail_outbox / f"{stamp}-{reference or uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(message))
     log.info("confirmation mail written to the outbox", extra={"reference": reference})

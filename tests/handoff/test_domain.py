@@ -32,7 +32,11 @@ def test_a_label_for_every_contract_intent():
 def test_actions_import_without_creating_engines():
     code = (
         "import actions.consultation, actions.booking_changes, actions.fallback\n"
+        "from bot.desk.intents import topic_intents\n"
         "from bot.handoff import runtime\n"
+        "from bot.handoff.labels import domain_labels\n"
+        "assert topic_intents.cache_info().currsize == 0  # the domain is read on first use\n"
+        "assert domain_labels.cache_info().currsize == 0\n"
         "assert runtime.default_sessionmaker.cache_info().currsize == 0\n"
         "assert runtime.default_settings.cache_info().currsize == 0\n"
     )
