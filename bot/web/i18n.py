@@ -39,6 +39,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error_400_title": ("Ungültige Eingabe", "Invalid input"),
     "error_405_title": ("Methode nicht erlaubt", "Method not allowed"),
+    "error_500_title": ("Interner Fehler", "Internal error"),
+    "error_500_text": (
+        "Etwas ist schiefgelaufen. Der Fehler wurde protokolliert; bitte versuchen Sie es gleich noch einmal.",
+        "Something went wrong. The error has been logged; please try again in a moment.",
+    ),
     "back_to_tickets": ("Zurück zu den Anfragen", "Back to tickets"),
     # ticket list
     "tickets_title": ("Anfragen", "Tickets"),
