@@ -1,9 +1,9 @@
-"""Rasa NLU component: emits a `language` entity ("de"/"en") only when sure.
+"""Rasa NLU component: the message's own language ("de"/"en") as entity `language`, when sure.
 
-Registered as an entity extractor after the classifier. The slot `language`
-follows the entity with a `from_entity` mapping, so it stays unchanged on short
-or ambiguous messages (sticky). The page language from the widget is applied
-once, at session start, by `action_session_start`.
+An annotation of the parse result (the inbox keeps it with each message, `/model/parse`
+shows it); it decides nothing. The conversation language (slot `language`) is set by
+`rasa_side.policies.language.LanguagePolicy`, which weighs this detection against
+explicit requests, switch requests and the language so far; no slot maps this entity.
 """
 
 from __future__ import annotations
