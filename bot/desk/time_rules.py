@@ -15,13 +15,15 @@ from datetime import date, time, timedelta
 
 from bot.desk.time_wish import DAY_MINUTES, PARTS
 
-# Before 8 the desk is closed: "ab 4", "between 2 and 4" are afternoon hours.
+# Before 8 the desk is closed: a bare "ab 4", "between 2 and 4" are afternoon hours ("ab 7 Uhr",
+# "after 7 am" say which hour they mean).
 OPENING_HOUR = 8
 
 _GREETING = re.compile(r"\b(?:guten\s+morgen|good\s+morning|morning\s*[,!])")
 
 _ASAP = re.compile(
-    r"\bso\s+(?:bald|früh|schnell)\s+wie\s+(?:möglich|es\s+geht)|\bmöglichst\s+(?:bald|früh|schnell)"
+    r"\bso\s+(?:bald|früh|schnell)\s+wie\s+(?:möglich|es\s+geht)"
+    r"|\bmöglichst\s+(?:bald|früh|schnell)"
     r"|\b(?:schnellst|frühest|baldigst)möglich|\bbaldmöglichst|\begal\s+wann|\bjederzeit"
     r"|\bwann\s+(?:immer\s+)?es\s+(?:ihnen\s+)?passt|\b(?:nächste|erste)[nr]?\s+freie[nr]?\s+termin"
     r"|\bas\s+(?:soon|early)\s+as\s+(?:possible|you\s+can)|\ba\.?s\.?a\.?p\b|\bany\s*time\b"
@@ -48,7 +50,7 @@ def _minutes(hour: str, minute: str | None, suffix: str | None) -> int | None:
         h += 12
     elif suffix == "am" and h == 12:
         h = 0
-    elif suffix not in ("am",) and h < OPENING_HOUR:
+    elif not suffix and h < OPENING_HOUR:
         h += 12
     if h > 24 or m > 59 or (h == 24 and m):
         return None
@@ -59,7 +61,8 @@ def _window_patterns(lang: str) -> list[tuple[re.Pattern, str]]:
     t = _clock(lang)
     return [
         (re.compile(r"\b(?:vor|bis|before|by)\s+(?:dem\s+)?(?:noon|midday|mittag)\b"), "forenoon"),
-        (re.compile(r"\b(?:nach|after)\s+(?:dem\s+)?(?:noon|midday|mittag(?:essen)?)\b"), "past noon"),
+        (re.compile(r"\b(?:nach|after)\s+(?:dem\s+)?(?:noon|midday|mittag(?:essen)?)\b"),
+         "past noon"),
         (re.compile(rf"\b(?:zwischen|between)\s+{t}\s+(?:und|and)\s+{t}"), "range"),
         (re.compile(rf"\b(?:von|from)\s+{t}\s*(?:bis|to|till|until|-)\s*{t}"), "range"),
         (re.compile(rf"\b(?:ab|nach|frühestens\s+um|after|not\s+before)\s+{t}"), "after"),
@@ -99,13 +102,15 @@ _WEEKS = [
 _WEEKDAY = (r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
             r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 # ctparse reads "next Tuesday" as the Tuesday after the coming one; people mean the coming one.
-_NEXT_WEEKDAY = re.compile(rf"\b(?:next|this\s+coming|nächste[nrs]?|kommende[nrs]?)\s+(?={_WEEKDAY})")
+_NEXT_WEEKDAY = re.compile(
+    rf"\b(?:next|this\s+coming|nächste[nrs]?|kommende[nrs]?)\s+(?={_WEEKDAY})")
 
 # A text the library may read: it names a day, a month or a clock time. Without this guard
 # ctparse's fuzzy matching finds times in "keine Ahnung" (1:00), "ich weiß nicht" (night) or
 # "I have two kids" (2:00).
 _GROUNDED = re.compile(
-    rf"\b{_WEEKDAY}|\b(?:mo|di|mi|do|fr|sa|so)\.|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b"
+    rf"\b{_WEEKDAY}|\b(?:mo|di|mi|do|fr|sa|so)\."
+    r"|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b"
     r"|\b(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november"
     r"|dezember|january|february|march|may|june|july|october|december"
     r"|jan|feb|mär|mar|apr|jun|jul|aug|sept?|okt|oct|nov|dez|dec)\b"
