@@ -1,9 +1,11 @@
-"""The per-message language decision (rasa_side/nlu/detect.py) on the labelled set and on key cases."""
+"""The conversation-language decision (rasa_side/nlu/detect.py) on the labelled set and on key cases."""
 
 import pytest
 import yaml
 
-from rasa_side.nlu.detect import detect, names_a_language
+from rasa_side.nlu.detect import (
+    conversation_language, detect, explicit_request, names_a_language, switch_request,
+)
 from bot.training.language_eval import evaluate, load
 
 TARGET = 0.99
@@ -17,7 +19,7 @@ def examples():
 def test_labelled_set_is_big_and_hard_enough(examples):
     assert len(examples) >= 300
     assert sum(e.hard for e in examples) >= len(examples) / 3
-    assert {e.label for e in examples} == {"de", "en", "keep"}
+    assert {e.label for e in examples} == {"de", "en", "keep", "switch"}
     texts = [e.text for e in examples]
     assert len(texts) == len(set(texts)), "a message is labelled twice"
 
@@ -72,10 +74,77 @@ def test_accuracy_target(examples):
         ("Kann ich den Einbürgerungstest auf Englisch machen?", "de"),
         ("Can we talk about German citizenship?", "en"),
         ("Die Mitarbeiterin fragte, ob wir Englisch sprechen können.", "de"),
+        # the known miss: a request in a German frame
+        ("Kann ich auch Englisch mit Ihnen sprechen?", "en"),
+        ("Is English possible too?", "en"),
+        ("Could we do this in German?", "de"),
+        # a switch request naming no language is no detection (conversation_language flips)
+        ("Sprache ändern", None),
+        ("change language", None),
     ],
 )
 def test_key_cases(text, expected):
     assert detect(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "page", "after"),
+    [
+        # the start: the page language, a clear message over it, else English
+        ("ok", None, "de", "de"),
+        ("ok", None, "en", "en"),
+        ("ok", None, None, "en"),
+        ("ok", None, "fr", "en"),  # not one of ours: as without a page language
+        ("Hallo", None, None, "de"),
+        ("Blue Card?", None, "de", "de"),
+        ("where do I get the Meldebescheinigung?", None, "de", "en"),
+        ("Wie bekomme ich eine Steuer-ID?", None, "en", "de"),
+        ("Can we speak English?", None, "de", "en"),
+        # sticky: short, phatic, names; the page language no longer matters
+        ("Danke", "en", "de", "en"),
+        ("Steuernummer?", "en", None, "en"),
+        ("Thanks", "de", "en", "de"),
+        ("Jürgen Müller", "de", None, "de"),
+        ("/request_human", "en", "de", "en"),
+        ("", "de", None, "de"),
+        # a clear detection moves it
+        ("Kann ich mit meiner Blue Card den Job wechseln?", "en", "en", "de"),
+        ("How do I get a tax ID?", "de", "de", "en"),
+        # explicit requests, also against the frame and against the current language
+        ("Kann ich auch Englisch mit Ihnen sprechen?", "de", "de", "en"),
+        ("Können wir auf Englisch weitermachen?", "de", "de", "en"),
+        ("Geht das auch auf Englisch?", "de", None, "en"),
+        ("Could we do this in German?", "en", "en", "de"),
+        ("Is English possible too?", "de", "de", "en"),
+        ("Bitte auf Deutsch", "de", None, "de"),  # asked for the current one: stays
+        # switch requests naming no language flip, whichever the language was
+        ("Sprache ändern", "de", "de", "en"),
+        ("Sprache ändern", "en", "de", "de"),
+        ("change language", "en", "en", "de"),
+        ("change language please", "de", "en", "en"),
+        ("other language please", "en", None, "de"),
+        ("andere Sprache bitte", "de", None, "en"),
+        ("Kann ich die Sprache ändern?", "de", None, "en"),
+        ("could we change the language?", "en", None, "de"),
+        # … at the start from the page language, without one from English
+        ("Sprache ändern", None, "de", "en"),
+        ("Sprache wechseln", None, None, "de"),
+        # mentioning a language is no request
+        ("Do I need German for the Blue Card?", "en", "de", "en"),
+        ("Kann ich bei der Ausländerbehörde Englisch sprechen?", "de", "en", "de"),
+        ("I speak another language at home, is that a problem?", "en", None, "en"),
+        ("Ich lerne die deutsche Sprache", "de", None, "de"),
+    ],
+)
+def test_conversation_language(text, current, page, after):
+    assert conversation_language(text, current, page) == after
+
+
+def test_flipping_twice_comes_back():
+    language = conversation_language("Hallo", None, "de")
+    for expected in ("en", "de", "en"):
+        language = conversation_language("Sprache ändern", language, "de")
+        assert language == expected
 
 
 def _examples(path):
@@ -88,18 +157,20 @@ def _examples(path):
 
 
 def test_every_switch_request_is_understood():
-    """switch_language answers in the new language: the detector must see every request
-    that names a language; one naming none ("Sprache ändern") flips (action_switch_language)."""
+    """switch_language answers in the new language: every request of the intent that names
+    a language is an explicit request (not left to the sentence frame); every one naming
+    none is a switch request, so the conversation flips."""
     from bot.settings import PROJECT_ROOT
 
     files = sorted(PROJECT_ROOT.glob("data/nlu/*/switch_language.yml")) + sorted(
-        PROJECT_ROOT.glob("heldout/first/*/switch_language.yml")
+        PROJECT_ROOT.glob("heldout/*/*/switch_language.yml")
     )
-    assert len(files) == 4
+    assert len(files) == 6
     examples = [text for path in files for text in _examples(path)]
-    missed = [text for text in examples if detect(text) is None and names_a_language(text)]
-    assert missed == []
-    assert any(not names_a_language(text) for text in examples)  # the flip case is trained
+    named = [text for text in examples if names_a_language(text)]
+    assert [text for text in named if explicit_request(text) is None] == []
+    unnamed = [text for text in examples if not names_a_language(text)]
+    assert unnamed and [text for text in unnamed if not switch_request(text)] == []
 
 
 @pytest.mark.parametrize("text, named", [

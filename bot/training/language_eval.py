@@ -1,8 +1,10 @@
-"""Language-detection accuracy on the labelled set in tests/language/messages.yml.
+"""Language-decision accuracy on the labelled set in tests/language/messages.yml.
 
 `make eval` runs this after the NLU evaluation. The decision under test is
-`rasa_side.nlu.detect.detect` (the same function Rasa runs), scored per message:
-"de"/"en" must be detected, "keep" must return None (conversation language unchanged).
+`rasa_side.nlu.detect.conversation_language` (the function Rasa's LanguagePolicy runs),
+asked once for a German and once for an English conversation; what it does in both gives
+the message's label: "de"/"en" (the conversation goes to that language), "keep" (it stays
+as it was), "switch" (it goes to the other one: "Sprache ändern").
 
     python -m bot.training.language_eval [--set PATH] [--out DIR]
 """
@@ -17,11 +19,15 @@ from pathlib import Path
 
 import yaml
 
-from rasa_side.nlu.detect import detect
+from rasa_side.nlu.detect import conversation_language
 from bot.settings import PROJECT_ROOT
 
 LABELLED_SET = PROJECT_ROOT / "tests" / "language" / "messages.yml"
-LABELS = ("de", "en", "keep")
+LABELS = ("de", "en", "keep", "switch")
+# The language after the message in a German and in an English conversation -> label.
+_LABEL_OF = {("de", "de"): "de", ("en", "en"): "en", ("de", "en"): "keep", ("en", "de"): "switch"}
+# Errors that answer in the wrong language whichever language the conversation had.
+_WRONG_EITHER_WAY = ({"de", "en"}, {"keep", "switch"})
 EASY_CATEGORY = "plain"
 
 
@@ -48,7 +54,7 @@ def load(path: Path = LABELLED_SET) -> list[Example]:
 
 
 def predict(text: str) -> str:
-    return detect(text) or "keep"
+    return _LABEL_OF[(conversation_language(text, "de"), conversation_language(text, "en"))]
 
 
 def evaluate(examples: list[Example]) -> dict:
@@ -75,9 +81,10 @@ def evaluate(examples: list[Example]) -> dict:
         "hard": len(hard),
         "accuracy": correct / total if total else 0.0,
         "hard_accuracy": (len(hard) - hard_errors) / len(hard) if hard else 0.0,
-        # The costly error: answering in the other language (not merely staying put).
+        # The costly error: answering in the wrong language whatever the conversation's
+        # language was (not merely staying put, or moving, where it should not).
         "wrong_language": sum(
-            n for (want, got), n in confusion.items() if {want, got} == {"de", "en"}
+            n for (want, got), n in confusion.items() if {want, got} in _WRONG_EITHER_WAY
         ),
         "per_category": {
             name: round(c["correct"] / c["total"], 4) for name, c in sorted(per_category.items())
@@ -89,7 +96,7 @@ def evaluate(examples: list[Example]) -> dict:
 
 def report(result: dict) -> str:
     lines = [
-        f"Language detection: accuracy {result['accuracy']:.4f} on {result['total']} messages "
+        f"Language decision: accuracy {result['accuracy']:.4f} on {result['total']} messages "
         f"(hard {result['hard']}: {result['hard_accuracy']:.4f}); "
         f"wrong language {result['wrong_language']}",
         "  per category: " + ", ".join(f"{k} {v:.3f}" for k, v in result["per_category"].items()),

@@ -163,3 +163,83 @@ def test_switch_inside_the_consultation_form_keeps_the_answers(talk):
     assert turn.slots["person_name"] == "Maria Schmidt"
     assert turn.responses[-1] == "utter_ask_email"
     assert_in_language(turn, "en")
+
+
+@pytest.mark.parametrize("page", ["de", "en"])
+def test_the_first_answer_is_in_the_page_language(talk, page):
+    """Nothing has set the language before the first message (no session-start action):
+    the decision for the first message already gives the page language."""
+    c = talk(page)
+    turn = say(c, "Blue Card?")  # too short to tell a language
+    assert turn.responses[0] == "utter_blue_card"
+    assert_in_language(turn, page)
+    events = c.tracker()["events"]
+    first_user = next(i for i, e in enumerate(events) if e["event"] == "user")
+    session_start = events[:first_user]
+    assert [e["name"] for e in session_start if e["event"] == "action"][0] == "action_session_start"
+    assert not [e for e in session_start if e["event"] == "slot" and e["name"] == "language"]
+
+
+def test_a_switch_request_naming_no_language_flips_each_time(talk):
+    c = talk("de")
+    turn = say(c, "Sprache ändern")  # the first message: from the page language
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, "en")
+    for language in ("de", "en"):
+        turn = say(c, "Sprache ändern")
+        assert turn.responses == ["utter_language_switched"]
+        assert_in_language(turn, language)
+    turn = say(c, "other language please")
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, "de")
+
+
+@pytest.mark.parametrize(
+    ("page", "text", "language"),
+    [
+        ("de", "Kann ich auch Englisch mit Ihnen sprechen?", "en"),
+        ("de", "Können wir auf Englisch weitermachen?", "en"),
+        ("de", "Geht das auch auf Englisch?", "en"),
+        ("de", "Is English possible too?", "en"),
+        ("en", "Could we do this in German?", "de"),
+    ],
+)
+def test_requests_in_the_other_languages_frame_switch(talk, page, text, language):
+    c = talk(page)
+    assert_in_language(say(c, "Hallo" if page == "de" else "Hello"), page)
+    turn = say(c, text)
+    assert turn.responses == ["utter_language_switched"]
+    assert_in_language(turn, language)
+    # The language is kept afterwards.
+    turn = say(c, "Danke")
+    assert_in_language(turn, language)
+
+
+def test_each_change_is_a_slot_event_in_the_event_stream(talk):
+    c = talk("de")
+    for text in ("Hallo", "ok", "Can we speak English?", "thanks", "Sprache ändern"):
+        say(c, text)
+    events = c.tracker()["events"]
+    changes = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "language"]
+    assert changes == ["de", "en", "de"]  # the first message, then only changes
+    # Each one comes after its user message and before the turn's first action.
+    for index, event in enumerate(events):
+        if event["event"] == "slot" and event["name"] == "language":
+            before = [e["event"] for e in events[:index] if e["event"] in ("user", "action")]
+            assert before[-1] == "user"
+
+
+def test_action_server_down_apology_follows_the_decision(chat, stack):
+    """The apology is in the conversation's language as decided for the message, not
+    merely the page's: the decision runs inside Rasa, the action server is not needed."""
+    stack.stop_process("actions")
+    try:
+        for page, text, words in (("de", "I would like to book a consultation, please", "Sorry"),
+                                  ("en", "Ich möchte einen Beratungstermin buchen", "Entschuldigung"),
+                                  ("de", "Beratung buchen", "Entschuldigung")):
+            conversation = chat(language=page)
+            replies = conversation.send(text)
+            assert replies and words in replies[-1]["text"], (text, replies)
+    finally:
+        stack.start_process("actions")
+        stack.wait_ready(timeout=120)
