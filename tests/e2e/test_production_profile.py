@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import psycopg
@@ -25,6 +26,17 @@ def _watch_redis(prefix: str, seen: list[str], ready: threading.Event) -> None:
                 return
             if prefix in command:
                 seen.append(command)
+
+
+def _inbox_texts(url: str, sender: str, timeout: float = 60) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with psycopg.connect(url) as conn:
+            texts = [r[0] for r in conn.execute(
+                "SELECT text FROM inbox_message WHERE conversation_id = %s", (sender,))]
+        if texts or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.5)
 
 
 def test_production_profile_stores_in_postgresql_and_locks_in_redis(postgresql_url, tmp_path):
@@ -55,6 +67,8 @@ def test_production_profile_stores_in_postgresql_and_locks_in_redis(postgresql_u
         chat = Chat(stack)
         assert chat.texts("Hello")[0].startswith("Hello!")
         assert chat.tracker()["slots"]["language"] == "en"
+        # Without a broker database the consumer reads the tracker store's `events` table.
+        assert _inbox_texts(tracker_url, chat.sender) == ["Hello"]
     finally:
         stack.stop()
         redis.Redis(host="127.0.0.1", port=6379).echo(f"{prefix}:stop")
