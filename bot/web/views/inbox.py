@@ -6,8 +6,6 @@ maintainer or admin role. The JSON API follows contracts.md (`GET /staff/api/inb
 
 from __future__ import annotations
 
-import math
-
 from aiohttp import web
 
 from bot.db.base import utcnow
@@ -18,11 +16,12 @@ from bot.desk.errors import Invalid
 from bot.desk.intents import FALLBACK_INTENT, known_intents
 from bot.training.export import export_reviewed
 from bot.desk.languages import LANGUAGES
+from bot.desk.listing import page_count
 from bot.web.auth import current_staff, require_role
 from bot.web.i18n import translate, ui_language
 from bot.web.keys import SESSIONMAKER
 from bot.web.templating import template
-from bot.web.views.forms import redirect, zone
+from bot.web.views.forms import query_int, redirect, zone
 
 REVIEWERS = ("maintainer", "admin")
 PER_PAGE = 50
@@ -32,13 +31,6 @@ API_MAX_LIMIT = 1000
 PROJECT = PROJECT_ROOT
 
 
-def _int(value: str | None, default: int, low: int, high: int) -> int:
-    try:
-        return min(high, max(low, int(value))) if value else default
-    except ValueError:
-        raise web.HTTPBadRequest() from None
-
-
 def _list_url(request: web.Request, query: dict[str, str]) -> str:
     return str(request.app.router["staff_inbox"].url_for().with_query(query))
 
@@ -46,7 +38,7 @@ def _list_url(request: web.Request, query: dict[str, str]) -> str:
 def _message(request: web.Request, lang: str) -> str | None:
     """The result line after a POST → redirect, from numbers only (no reflected text)."""
     q = request.query
-    numbers = {k: _int(q.get(k), 0, 0, 10**9) for k in ("changed", "skipped", "written", "de", "en", "known")}
+    numbers = {k: query_int(q.get(k), 0, 0, 10**9) for k in ("changed", "skipped", "written", "de", "en", "known")}
     if q.get("done") == "reviewed":
         return translate(lang, "inbox_reviewed", **numbers)
     if q.get("done") == "exported":
@@ -57,7 +49,7 @@ def _message(request: web.Request, lang: str) -> str | None:
 @template("staff/inbox.html")
 async def inbox_page(request: web.Request) -> dict:
     flt = queries.InboxFilter.from_query(request.query)
-    page = _int(request.query.get("page"), 1, 1, 10**6)
+    page = query_int(request.query.get("page"), 1, 1, 10**6)
     async with request.app[SESSIONMAKER]() as session:
         rows, total = await queries.list_inbox(
             session, flt, zone(request), limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
@@ -66,7 +58,7 @@ async def inbox_page(request: web.Request) -> dict:
     lang = ui_language(request)
     staff = current_staff(request)
     return {
-        "rows": rows, "total": total, "page": page, "pages": max(1, math.ceil(total / PER_PAGE)),
+        "rows": rows, "total": total, "page": page, "pages": page_count(total, PER_PAGE),
         "flt": flt, "filter_query": flt.as_query(), "counts": counts,
         "statuses": INBOX_STATUSES, "languages": LANGUAGES, "predicted": predicted,
         "intents": known_intents(PROJECT), "can_review": staff.role in REVIEWERS,
@@ -124,8 +116,8 @@ async def api_inbox(request: web.Request) -> web.Response:
     for every status), filtered by `language`, `intent`, `from`, `to`, `q`; `limit`/`offset`
     page, `X-Total-Count` says how many match. Fallbacks and low confidence first."""
     flt = queries.InboxFilter.from_query(request.query)
-    limit = _int(request.query.get("limit"), API_DEFAULT_LIMIT, 1, API_MAX_LIMIT)
-    offset = _int(request.query.get("offset"), 0, 0, 10**9)
+    limit = query_int(request.query.get("limit"), API_DEFAULT_LIMIT, 1, API_MAX_LIMIT)
+    offset = query_int(request.query.get("offset"), 0, 0, 10**9)
     async with request.app[SESSIONMAKER]() as session:
         rows, total = await queries.list_inbox(session, flt, zone(request), limit, offset)
     return web.json_response([queries.message_json(r) for r in rows],
