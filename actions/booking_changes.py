@@ -15,6 +15,7 @@ from actions.handoff_base import (
     HandoffFormValidation, checked_email, cleared, language, latest_text,
 )
 from bot.desk.bookings import BookingNotFound
+from bot.desk.contact import Confirmation
 from bot.desk.references import find_reference
 from bot.handoff import answers, service
 from bot.handoff.dates import format_datetime
@@ -77,6 +78,25 @@ def _lookup(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
     return tracker.get_slot("booking_reference"), tracker.get_slot("booking_email")
 
 
+# What the client gets after a committed change: (chat response, mail kind).
+_DONE = {"cancelled": ("utter_handoff_cancelled", "cancellation"),
+         "rescheduled": ("utter_handoff_rescheduled", "booking")}  # the mail names the new time
+
+
+async def _done(
+    deps: HandoffDeps, change: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+    domain: DomainDict, confirmation: Confirmation,
+) -> None:
+    """Say it in the chat's language, then mail it in the booking's (a mail problem is
+    logged; the change stands)."""
+    response, mail_kind = _DONE[change]
+    log.info("booking %s %s", confirmation.reference, change,
+             extra={"conversation": tracker.sender_id})
+    when = format_datetime(confirmation.start, language(tracker), deps.settings.timezone)
+    dispatcher.utter_message(response=response, reference=confirmation.reference, when=when)
+    await mail_client(deps.settings, mail_kind, confirmation, domain)
+
+
 class ActionCancelBooking(HandoffDeps, Action):
     def name(self) -> Text:
         return "action_cancel_booking"
@@ -97,14 +117,7 @@ class ActionCancelBooking(HandoffDeps, Action):
                         extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
             return cleared(LOOKUP_SLOTS)
-        log.info("booking %s cancelled", confirmation.reference,
-                 extra={"conversation": tracker.sender_id})
-        when = format_datetime(confirmation.start, language(tracker), self.settings.timezone)
-        dispatcher.utter_message(
-            response="utter_handoff_cancelled", reference=confirmation.reference, when=when
-        )
-        # After the commit: a mail problem is logged, the cancellation stands.
-        await mail_client(self.settings, "cancellation", confirmation, domain)
+        await _done(self, "cancelled", dispatcher, tracker, domain, confirmation)
         return cleared(LOOKUP_SLOTS)
 
 
@@ -138,11 +151,5 @@ class ActionRescheduleBooking(HandoffDeps, Action):
             dispatcher.utter_message(response="utter_handoff_slot_taken")
             return [SlotSet("consultation_slot", None), SlotSet("slot_page", 0),
                     FollowupAction(RESCHEDULE_FORM)]
-        log.info("booking %s rescheduled", confirmation.reference,
-                 extra={"conversation": tracker.sender_id})
-        when = format_datetime(confirmation.start, language(tracker), self.settings.timezone)
-        dispatcher.utter_message(
-            response="utter_handoff_rescheduled", reference=confirmation.reference, when=when
-        )
-        await mail_client(self.settings, "booking", confirmation, domain)
+        await _done(self, "rescheduled", dispatcher, tracker, domain, confirmation)
         return cleared(slots)
