@@ -25,8 +25,9 @@ def test_hello_is_answered_in_english(chat):
     assert conversation.tracker()["slots"]["language"] == "en"
 
 
-def test_page_language_is_applied_by_our_session_start_action(chat):
-    """Only our action_session_start (on the action server) reads the page language."""
+def test_page_language_is_applied_at_the_first_message(chat):
+    """The session starts with Rasa's own action_session_start; the page language (message
+    metadata) sets the slot at the first message (rasa_side.policies.language)."""
     conversation = chat(language="de")
     conversation.send("ok")
     tracker = conversation.tracker()
