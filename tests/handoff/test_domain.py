@@ -9,13 +9,15 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 CONTRACT = PROJECT_ROOT.parent / "shared" / "spec" / "intents.yml"
-HANDOFF = yaml.safe_load((PROJECT_ROOT / "domain" / "handoff.yml").read_text())
+AREAS = ("handoff.yml", "booking_changes.yml", "intent_labels.yml")
+RESPONSES = {name: variations for area in AREAS
+             for name, variations in yaml.safe_load((PROJECT_ROOT / "domain" / area).read_text())["responses"].items()}
 LABELS = yaml.safe_load((PROJECT_ROOT / "domain" / "intent_labels.yml").read_text())
 
 
-@pytest.mark.parametrize("name", sorted({**HANDOFF["responses"], **LABELS["responses"]}))
+@pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_every_response_has_de_en_and_a_default(name):
-    variations = {**HANDOFF["responses"], **LABELS["responses"]}[name]
+    variations = RESPONSES[name]
     languages = [c["value"] for v in variations for c in v.get("condition", []) if c["name"] == "language"]
     assert sorted(languages) == ["de", "en"]
     assert sum(1 for v in variations if not v.get("condition")) == 1
