@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UTCDateTime, utcnow
+from bot.desk.modes import DEFAULT_MODE, MODES
 from bot.desk.ticket_status import OPEN, TICKET_STATUSES
 
 INBOX_STATUSES = ("new", "confirmed", "relabelled", "out_of_scope", "discarded", "exported")
@@ -41,11 +42,14 @@ class ConsultationSlot(Base):
     __table_args__ = (
         UniqueConstraint("start", name="uq_consultation_slot_start"),
         CheckConstraint('"end" > start', name="slot_end_after_start"),
+        one_of("mode", MODES, "slot_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
+    # At the desk / by phone / by video (bot.desk.modes).
+    mode: Mapped[str] = mapped_column(String(8), default=DEFAULT_MODE, server_default=DEFAULT_MODE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     booking: Mapped[Booking | None] = relationship(back_populates="slot", lazy="raise")
@@ -96,6 +100,12 @@ class Booking(Base):
     end: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reminder (bot.desk.reminders): claimed by one scheduler run at a time (a lease, so a
+    # run that died mid-send is retried), then marked with the start it announced — a moved
+    # booking is reminded of its new time.
+    reminder_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot: Mapped[ConsultationSlot | None] = relationship(back_populates="booking", lazy="raise")
     ticket: Mapped[Ticket] = relationship(back_populates="booking", lazy="raise")
@@ -193,6 +203,17 @@ class InboxMessage(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BookingLinkUse(Base):
+    """A used one-time cancel/move link (bot.desk.booking_links): the link itself is signed
+    and stateless; only the sha256 of a used one is kept, so it works once."""
+
+    __tablename__ = "booking_link_use"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), index=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class IngestCursor(Base):

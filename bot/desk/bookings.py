@@ -60,7 +60,7 @@ async def book(session: AsyncSession, ticket: Ticket, slot: ConsultationSlot) ->
     booking = Booking(slot_id=slot.id, ticket_id=ticket.id, start=slot.start, end=slot.end)
     session.add(booking)
     await _claim(session, slot.id)
-    return Confirmation.of(ticket, booking)
+    return Confirmation.of(ticket, booking, slot.mode)
 
 
 def is_live(booking: Booking | None) -> bool:
@@ -129,4 +129,4 @@ async def reschedule_by_client(
         text=f"Rescheduled by the client in the chat: {_utc(old_start)} → {_utc(slot.start)}.",
     ))
     await _claim(session, slot.id)
-    return Confirmation.of(ticket, booking)
+    return Confirmation.of(ticket, booking, slot.mode)

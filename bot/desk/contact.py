@@ -36,8 +36,11 @@ class Confirmation:
     start: datetime | None = None
     end: datetime | None = None
     contact: Contact | None = None
+    mode: str | None = None  # the booked slot's (bot.desk.modes), when the caller had the slot
 
     @classmethod
-    def of(cls, ticket: Ticket, booking: Booking | None = None) -> Confirmation:
+    def of(
+        cls, ticket: Ticket, booking: Booking | None = None, mode: str | None = None
+    ) -> Confirmation:
         return cls(ticket.reference, booking and booking.start, booking and booking.end,
-                   Contact.of(ticket))
+                   Contact.of(ticket), mode)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Booking, ConsultationSlot, Ticket
 from bot.desk import audit
 from bot.desk.errors import Invalid, NotFound
+from bot.desk.modes import DEFAULT_MODE, MODES
 
 PAGE_SIZE = 4
 MAX_WEEKS = 52
@@ -27,10 +28,11 @@ class FreeSlot:
     id: int
     start: datetime
     end: datetime
+    mode: str = DEFAULT_MODE  # bot.desk.modes
 
     @classmethod
     def of(cls, slot: ConsultationSlot) -> FreeSlot:
-        return cls(slot.id, slot.start, slot.end)
+        return cls(slot.id, slot.start, slot.end, slot.mode)
 
 
 def with_booking(statement: Select) -> Select:
@@ -38,9 +40,11 @@ def with_booking(statement: Select) -> Select:
     return statement.outerjoin(Booking, Booking.slot_id == ConsultationSlot.id)
 
 
-def _free(now: datetime) -> Select:
-    return with_booking(select(ConsultationSlot)).where(
+def _free(now: datetime, mode: str | None = None) -> Select:
+    """Free future slots; with a `mode` (bot.desk.modes) only those of that mode."""
+    statement = with_booking(select(ConsultationSlot)).where(
         Booking.id.is_(None), ConsultationSlot.start > now)
+    return statement if mode is None else statement.where(ConsultationSlot.mode == mode)
 
 
 async def is_booked(session: AsyncSession, slot_id: int) -> bool:
@@ -49,36 +53,58 @@ async def is_booked(session: AsyncSession, slot_id: int) -> bool:
 
 async def next_free_slots(
     session: AsyncSession, now: datetime, *, page: int = 0, page_size: int = PAGE_SIZE,
+    mode: str | None = None,
 ) -> list[FreeSlot]:
-    """Free future slots, earliest first; `page` 0 is the first `page_size` of them."""
+    """Free future slots (of `mode`, if given), earliest first; `page` 0 is the first
+    `page_size` of them."""
     rows = await session.scalars(
-        _free(now).order_by(ConsultationSlot.start).offset(page * page_size).limit(page_size)
+        _free(now, mode).order_by(ConsultationSlot.start).offset(page * page_size).limit(page_size)
     )
     return [FreeSlot.of(s) for s in rows]
 
 
 async def has_more_free_slots(
-    session: AsyncSession, now: datetime, *, page: int, page_size: int = PAGE_SIZE
+    session: AsyncSession, now: datetime, *, page: int, page_size: int = PAGE_SIZE,
+    mode: str | None = None,
 ) -> bool:
     rows = await session.scalars(
-        _free(now).order_by(ConsultationSlot.start).offset((page + 1) * page_size).limit(1)
+        _free(now, mode).order_by(ConsultationSlot.start).offset((page + 1) * page_size).limit(1)
     )
     return rows.first() is not None
 
 
-async def _first_free(session: AsyncSession, now: datetime, condition) -> FreeSlot | None:
-    slot = (await session.scalars(_free(now).where(condition))).first()
+async def _first_free(
+    session: AsyncSession, now: datetime, condition, mode: str | None
+) -> FreeSlot | None:
+    slot = (await session.scalars(_free(now, mode).where(condition))).first()
     return FreeSlot.of(slot) if slot else None
 
 
-async def free_slot_at(session: AsyncSession, start: datetime, now: datetime) -> FreeSlot | None:
+async def free_slot_at(
+    session: AsyncSession, start: datetime, now: datetime, mode: str | None = None
+) -> FreeSlot | None:
     """The free future slot starting at `start` (what a slot button sends back)."""
-    return await _first_free(session, now, ConsultationSlot.start == start)
+    return await _first_free(session, now, ConsultationSlot.start == start, mode)
 
 
-async def free_slot(session: AsyncSession, slot_id: int, now: datetime) -> FreeSlot | None:
+async def free_slot(
+    session: AsyncSession, slot_id: int, now: datetime, mode: str | None = None
+) -> FreeSlot | None:
     """The free future slot with this id."""
-    return await _first_free(session, now, ConsultationSlot.id == slot_id)
+    return await _first_free(session, now, ConsultationSlot.id == slot_id, mode)
+
+
+async def free_slots_between(
+    session: AsyncSession, now: datetime, first: datetime, last: datetime,
+    mode: str | None = None, limit: int = 200,
+) -> list[FreeSlot]:
+    """Free slots starting in [first, last] (of `mode`, if given), earliest first: the
+    candidates a time wish is matched against (bot.desk.slot_choice)."""
+    rows = await session.scalars(
+        _free(now, mode).where(ConsultationSlot.start >= first, ConsultationSlot.start <= last)
+        .order_by(ConsultationSlot.start).limit(limit)
+    )
+    return [FreeSlot.of(s) for s in rows]
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,7 @@ class SlotRow:
     start: datetime
     end: datetime
     reference: str | None  # the booking's ticket, None when free
+    mode: str = DEFAULT_MODE
 
 
 async def upcoming(session: AsyncSession, now: datetime, limit: int = 500) -> list[SlotRow]:
@@ -97,7 +124,8 @@ async def upcoming(session: AsyncSession, now: datetime, limit: int = 500) -> li
         .order_by(ConsultationSlot.start)
         .limit(limit)
     )
-    return [SlotRow(slot.id, slot.start, slot.end, reference) for slot, reference in rows]
+    return [SlotRow(slot.id, slot.start, slot.end, reference, slot.mode)
+            for slot, reference in rows]
 
 
 async def slot_count(session: AsyncSession) -> int:
@@ -112,32 +140,34 @@ def weekly_starts(first: date, at: time, weeks: int, zone: ZoneInfo) -> list[dat
 
 
 async def add_missing_slots(
-    session: AsyncSession, starts: list[datetime], duration: timedelta
+    session: AsyncSession, starts: list[datetime], duration: timedelta, mode: str = DEFAULT_MODE,
 ) -> list[datetime]:
     """One slot per start that has none yet (one slot per start time); returns the new starts."""
     existing = {value.timestamp() for value in await session.scalars(
         select(ConsultationSlot.start).where(ConsultationSlot.start.in_(starts))
     )}
     created = [start for start in starts if start.timestamp() not in existing]
-    session.add_all(ConsultationSlot(start=start, end=start + duration) for start in created)
+    session.add_all(ConsultationSlot(start=start, end=start + duration, mode=mode)
+                    for start in created)
     await session.flush()
     return created
 
 
 async def create_slots(
     session: AsyncSession, starts: list[datetime], duration: timedelta, actor_id: int,
-    now: datetime,
+    now: datetime, mode: str = DEFAULT_MODE,
 ) -> tuple[int, int]:
-    """Staff create future slots (skipping existing starts). Returns (created, skipped)."""
-    if not MIN_DURATION <= duration <= MAX_DURATION or not starts:
+    """Staff create future slots of one mode (skipping existing starts).
+    Returns (created, skipped)."""
+    if not MIN_DURATION <= duration <= MAX_DURATION or not starts or mode not in MODES:
         raise Invalid("invalid_slot")
     if any(start <= now for start in starts):
         raise Invalid("invalid_slot")
-    created = await add_missing_slots(session, starts, duration)
+    created = await add_missing_slots(session, starts, duration, mode)
     if created:
         await audit.record(session, actor_id, "slot_create", None, {
             "count": len(created), "first": created[0].isoformat(),
-            "minutes": int(duration.total_seconds() // 60),
+            "minutes": int(duration.total_seconds() // 60), "mode": mode,
         })
     return len(created), len(starts) - len(created)
 
