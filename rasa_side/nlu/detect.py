@@ -349,7 +349,7 @@ def detect(text: str) -> str | None:
     return None
 
 
-def known(language: str | None) -> str | None:
+def _known(language: str | None) -> str | None:
     return language if language in LANGUAGES else None
 
 
@@ -361,7 +361,7 @@ def conversation_language(text: str, current: str | None = None, page: str | Non
     language ("Sprache ändern") gives the other language; then a clear detection; else the
     language stays. At the start it stays at the page language, without one at "en".
     """
-    start = known(current) or known(page)
-    if not explicit_request(text) and switch_request(text):
+    start = _known(current) or _known(page)
+    if switch_request(text):  # names no language, so no explicit request either
         return OTHER[start or DEFAULT]
     return detect(text) or start or DEFAULT
