@@ -28,6 +28,7 @@ help:
 	@echo "make install  create both environments (idempotent)"
 	@echo "make train    train a model into models/"
 	@echo "make eval     NLU evaluation on the held-out split"
+	@echo "make eval-dialogue  the multi-turn dialogue suite through the real servers (turns passed per language)"
 	@echo "make bench    latency / throughput / readiness figures"
 	@echo "make seed     demo consultation slots for the next two weeks"
 	@echo "make staff-user EMAIL=…  add a staff user (asks for the password)"
@@ -99,6 +100,12 @@ eval: install
 	  && echo && echo "== second held-out split, written blind (heldout/blind) ==" \
 	  && $(EVALUATE) --model $$model --holdout heldout/blind --out reports/eval/blind $(EVAL_ERRORS)
 	@$(APP_PY) -m bot.training.language_eval --out reports/eval
+
+# Multi-turn dialogue suite (tests/dialogue; issue 12): starts the stack, plays every conversation,
+# prints turns passed / total per language and each failed turn. EVAL_DIALOGUE_ARGS e.g. "--only de/".
+.PHONY: eval-dialogue
+eval-dialogue: install
+	@$(APP_PY) -m tests.dialogue.runner $(EVAL_DIALOGUE_ARGS)
 
 # Training inbox → data → model (bot/training/; issue 7). RETRAIN_ARGS e.g. "--tolerance 0.03 --no-swap".
 .PHONY: ingest export-inbox retrain
