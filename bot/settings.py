@@ -56,6 +56,11 @@ class Settings:
     event_broker_url: str | None = None
     # Seconds between the ingestion consumer's reads of the event table.
     inbox_poll_seconds: float = 3.0
+    # The web app's address as clients reach it: the one-time links in mails point there
+    # (default http://localhost:WEB_PORT).
+    public_url: str = "http://localhost:8080"
+    # Seconds between the scheduler's rounds of periodic jobs (bot/scheduler).
+    scheduler_poll_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -69,6 +74,8 @@ class Settings:
         derived = {"database_url": async_database_url(settings.database_url)}
         if not env.get(ENV_NAMES["rasa_url"]):
             derived["rasa_url"] = f"http://localhost:{settings.rasa_port}"
+        if not env.get(ENV_NAMES["public_url"]):
+            derived["public_url"] = f"http://localhost:{settings.web_port}"
         if not env.get(ENV_NAMES["events_db_url"]):
             # The broker's table if there is one, else the tracker store's (same columns).
             derived["events_db_url"] = (settings.event_broker_url or settings.tracker_store_url
@@ -110,6 +117,8 @@ ENV_NAMES: dict[str, str] = {
     "redis_url": "REDIS_URL",
     "event_broker_url": "EVENT_BROKER_URL",
     "inbox_poll_seconds": "INBOX_POLL_SECONDS",
+    "public_url": "PUBLIC_URL",
+    "scheduler_poll_seconds": "SCHEDULER_POLL_SECONDS",
 }
 
 # Field type (as annotated) → how its variable is read; anything else is a string.

@@ -32,6 +32,7 @@ def test_every_setting_survives_the_trip_to_a_child_process():
         mail_outbox=Path("/tmp/outbox"), timezone="Europe/London", events_db_url="sqlite:///x.db",
         cookie_secure=True, tracker_store_url="postgresql://t@h/rasa", redis_url="redis://r:6379/2",
         event_broker_url="postgresql://b@h/events", inbox_poll_seconds=0.5,
+        public_url="https://desk.example.org", scheduler_poll_seconds=5.0,
     )
     assert all(getattr(chosen, f.name) != getattr(Settings(), f.name) for f in fields(Settings))
     assert Settings.from_env(chosen.to_env(f.name for f in fields(Settings))) == chosen

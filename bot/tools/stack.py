@@ -27,7 +27,9 @@ from bot.tools.seed import main as seed_demo_slots
 
 APP_PYTHON = Path(sys.executable)
 
-_MAIL = ("smtp_host", "smtp_port", "mail_from", "mail_outbox", "timezone")
+# Client mails carry one-time links, signed with the secret key, to the public web address.
+_MAIL = ("smtp_host", "smtp_port", "mail_from", "mail_outbox", "timezone", "secret_key",
+         "public_url")
 # What each child reads with Settings.from_env, and nothing else of ours: a variable set
 # in the parent's environment reaches a child only through the Settings object.
 CHILD_SETTINGS: dict[str, tuple[str, ...]] = {
@@ -36,7 +38,7 @@ CHILD_SETTINGS: dict[str, tuple[str, ...]] = {
     # Staff app: bootstrap account, API token (contracts.md), login limit shared through
     # Redis, the demo page's Rasa URL; mails for what staff change on bookings.
     "web": ("database_url", "host", "web_port", "rasa_url", "staff_email", "staff_password",
-            "staff_api_token", "secret_key", "cookie_secure", "redis_url", *_MAIL),
+            "staff_api_token", "cookie_secure", "redis_url", *_MAIL),
     "ingest": ("database_url", "events_db_url", "inbox_poll_seconds"),
     # Rasa reads its endpoints file and command line.
     "rasa": (),
