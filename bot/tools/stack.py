@@ -1,5 +1,5 @@
-"""Start the four processes (Rasa, action server, web app, ingestion consumer) and stop
-them together.
+"""Start the five processes (Rasa, action server, web app, ingestion consumer, scheduler)
+and stop them together.
 
 Used by `make run` (`python -m bot.tools.stack`) and by the end-to-end tests, so
 that the tests drive exactly what a newcomer starts.
@@ -40,6 +40,9 @@ CHILD_SETTINGS: dict[str, tuple[str, ...]] = {
     "web": ("database_url", "host", "web_port", "rasa_url", "staff_email", "staff_password",
             "staff_api_token", "cookie_secure", "redis_url", *_MAIL),
     "ingest": ("database_url", "events_db_url", "inbox_poll_seconds"),
+    # Periodic jobs: reminder mails (with their one-time links). Its own process: see
+    # bot/scheduler/__init__.py for why.
+    "scheduler": ("database_url", "scheduler_poll_seconds", *_MAIL),
     # Rasa reads its endpoints file and command line.
     "rasa": (),
 }
@@ -152,6 +155,8 @@ class Stack:
                     child_env(settings, "actions", app_base))
         self._spawn("web", [python, "-m", "bot.web"], child_env(settings, "web", app_base))
         self._spawn("ingest", [python, "-m", "bot.ingest"], child_env(settings, "ingest", app_base))
+        self._spawn("scheduler", [python, "-m", "bot.scheduler"],
+                    child_env(settings, "scheduler", app_base))
         rasa_cmd = [
             str(RASA), "run", "--model", str(self.model), "--endpoints", str(endpoints),
             "--credentials", "credentials.yml", "--port", str(settings.rasa_port),
@@ -164,7 +169,7 @@ class Stack:
 
     def wait_ready(self, timeout: float = 300) -> None:
         """Until every server answers its health check; a process that exits meanwhile
-        (the consumer has no port: it only has to stay up) fails the start."""
+        (the consumer and the scheduler have no port: they only have to stay up) fails the start."""
         checks = {
             "actions": f"{self.action_url}/health",
             "web": f"{self.web_url}/health",
@@ -267,7 +272,8 @@ def main() -> int:
     signal.signal(signal.SIGHUP, _stop)
     try:
         stack.start()
-        print("Starting Rasa, the action server, the web app and the inbox ingestion…", flush=True)
+        print("Starting Rasa, the action server, the web app, the inbox ingestion and the "
+              "scheduler…", flush=True)
         stack.wait_ready()
         print(f"\nReady in {time.monotonic() - started:.0f}s.")
         print(f"  Demo page with the chat widget: {stack.web_url}/?lang=en  ({stack.web_url}/?lang=de)")

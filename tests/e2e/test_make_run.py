@@ -31,7 +31,7 @@ def _inbox_texts(database: str, sender: str) -> list[str]:
         return [text for (text,) in rows]
 
 
-def test_run_answers_ingests_and_ctrl_c_stops_all_four(tmp_path):
+def test_run_answers_ingests_and_ctrl_c_stops_all_five(tmp_path):
     ports = {name: free_port() for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT")}
     env = dict(os.environ, **{k: str(v) for k, v in ports.items()},
                DATABASE_URL=f"sqlite:///{tmp_path}/app.db", MAIL_OUTBOX=str(tmp_path / "outbox"))
@@ -62,7 +62,7 @@ def test_run_answers_ingests_and_ctrl_c_stops_all_four(tmp_path):
         assert _inbox_texts(f"{tmp_path}/app.db", sender) == ["Hallo"]
         children = [int(p) for p in subprocess.run(
             ["pgrep", "-P", str(run.pid)], capture_output=True, text=True).stdout.split()]
-        assert len(children) == 4
+        assert len(children) == 5  # rasa, actions, web, ingest, scheduler
         run.send_signal(signal.SIGINT)
         assert run.wait(timeout=60) == 0
         time.sleep(1)
