@@ -11,7 +11,8 @@ conversation written on a Wednesday still reads right on a Friday:
   both        "{booking.reference}"  the reference of the setup booking
 
 Day specs: "+N" (N days from today), "workday+N" (the Nth Monday-to-Friday day after today),
-"weekday:tue" (the first Tuesday 1–7 days ahead), "next_week:tue" (Tuesday of next week).
+"weekday:tue" (the first Tuesday 1–7 days ahead), "next_week:tue" (Tuesday of next week);
+both take a "+N" days suffix ("weekday:tue+7": the Tuesday after the coming one).
 """
 
 from __future__ import annotations
@@ -46,12 +47,13 @@ def resolve_day(spec: str, today: date) -> date:
             day += timedelta(days=1)
             left -= day.weekday() < 5
         return day
-    if m := re.fullmatch(r"weekday:(\w{3})", spec):
-        ahead = (WEEKDAYS[m.group(1)] - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
-    if m := re.fullmatch(r"next_week:(\w{3})", spec):
+    if m := re.fullmatch(r"(weekday|next_week):(\w{3})(?:\+(\d+))?", spec):
+        later = timedelta(days=int(m.group(3) or 0))
+        if m.group(1) == "weekday":
+            ahead = (WEEKDAYS[m.group(2)] - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead) + later
         monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
-        return monday + timedelta(days=WEEKDAYS[m.group(1)])
+        return monday + timedelta(days=WEEKDAYS[m.group(2)]) + later
     raise ValueError(f"unknown day spec {spec!r}")
 
 

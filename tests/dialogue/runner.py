@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import urllib.error
@@ -103,7 +104,12 @@ class Runner:
 
     def play(self, conversation: Conversation) -> list[TurnResult]:
         now = datetime.now(timezone.utc)
-        starts, ids, reference = self._run(self._setup(conversation, now))
+        try:
+            starts, ids, reference = self._run(self._setup(conversation, now))
+        except Exception as error:  # a broken setup fails its conversation, not the suite
+            failure = [f"the turn ran (setup failed: {type(error).__name__}: {error})"[:500]]
+            return [TurnResult(conversation.id, n, t.user, failure, "")
+                    for n, t in enumerate(conversation.turns, 1)]
         sender = f"dlg-{conversation.id.replace('/', '-')}-{uuid.uuid4().hex[:8]}"
         values = {}
         if booking := conversation.setup.get("booking"):
@@ -145,11 +151,33 @@ def stack_settings(var_dir: Path, smtp_host: str, smtp_port: int) -> Settings:
 
 
 @contextmanager
+def output_to(log: Path) -> Iterator[None]:
+    """Our and our children's stdout/stderr into `log` (Rasa's training chatter); on an
+    error its tail is shown."""
+    sys.stdout.flush(), sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with open(log, "ab") as out:
+        os.dup2(out.fileno(), 1), os.dup2(out.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved[0], 1), os.dup2(saved[1], 2)
+            print("\n".join(log.read_text(errors="replace").splitlines()[-30:]), file=sys.stderr)
+            raise
+        finally:
+            os.dup2(saved[0], 1), os.dup2(saved[1], 2)
+            os.close(saved[0]), os.close(saved[1])
+
+
+@contextmanager
 def running_stack(var_dir: Path) -> Iterator[tuple[Stack, list]]:
     with running_mail_sink() as sink:
         settings = stack_settings(var_dir, sink.host, sink.port)
         upgrade(settings.database_url)
-        stack = Stack(settings=settings, model=train(), var_dir=var_dir, log_dir=var_dir / "logs")
+        print("Checking the model (trains only when data, domain or config changed)…", flush=True)
+        with output_to(var_dir / "train.log"):
+            model = train()
+        stack = Stack(settings=settings, model=model, var_dir=var_dir, log_dir=var_dir / "logs")
         stack.start()
         try:
             stack.wait_ready(timeout=300)

@@ -33,7 +33,7 @@ async def reset_slots(session: AsyncSession, now: datetime) -> None:
 
 async def add_slot(session: AsyncSession, start: datetime, mode: str | None) -> int:
     slot = ConsultationSlot(start=start, end=start + timedelta(minutes=SLOT_MINUTES))
-    if mode and hasattr(ConsultationSlot, "mode"):  # slot modes (issue 12) once the column exists
+    if mode:
         slot.mode = mode
     session.add(slot)
     await session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,6 +74,12 @@ def test_a_turn_with_one_failed_expectation_fails(expect):
                       asks="consultation_slot", email="anna.k@web.de", language="de")
     failures = check_turn(expect, obs, FakeStore(), CTX)
     assert len(failures) == 1, failures
+
+
+def test_alternative_response_names():
+    obs = observation("ok", ["utter_b"])
+    assert check_turn({"utters": ["utter_a|utter_b"]}, obs, None, CTX) == []
+    assert check_turn({"utters": ["utter_a|utter_c"]}, obs, None, CTX)
 
 
 def test_a_turn_without_a_reply_fails():
@@ -147,7 +153,11 @@ def test_the_suite_files():
         for turn in conversation.turns:
             assert not turn.user.startswith("/") and "key}" not in turn.user, conversation.id
     for conversation in conversations:
-        names = {s["name"] for s in conversation.setup.get("slots") or []}
+        slots = conversation.setup.get("slots") or []
+        for today in (WEDNESDAY + timedelta(days=n) for n in range(7)):  # one start per slot
+            starts = [local_start(s["day"], s["time"], today) for s in slots]
+            assert len(set(starts)) == len(starts), (conversation.id, today)
+        names = {s["name"] for s in slots}
         for turn in conversation.turns:
             for placeholder in re.findall(r"\{([a-z_]+)\.", str(turn)):
                 assert placeholder in names | {"booking"}, (conversation.id, placeholder)
