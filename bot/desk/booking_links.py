@@ -193,3 +193,13 @@ async def request_links(session: AsyncSession, email: str, now: datetime) -> lis
     )
     return [Confirmation.of(ticket, booking, mode) for ticket, booking, mode in rows]
 
+
+
+async def link_language(session: AsyncSession, secret: str, token: str) -> str | None:
+    """The language of a genuine link's booking (for its page, even when it cannot be
+    used any more); None for an invalid token."""
+    try:
+        claim = read_token(secret, token)
+    except LinkProblem:
+        return None
+    return await session.scalar(select(Ticket.language).where(Ticket.reference == claim.reference))

@@ -28,6 +28,8 @@ LOGIN_CSRF_COOKIE = "expatdesk_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 PUBLIC_ROUTES = frozenset({"staff_login", "staff_login_post", "staff_lang"})
+# Public forms outside /staff that check a token of their own (bot/web/views/booking_links.py).
+OWN_CSRF_ROUTES = frozenset({"booking_link_post"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -109,6 +111,8 @@ async def _submitted_csrf(request: web.Request) -> str:
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     # A bearer token is never sent by a browser on its own, so it needs no CSRF token.
     if request.method in SAFE_METHODS or request.get(API_TOKEN):
+        return await handler(request)
+    if _route_name(request) in OWN_CSRF_ROUTES and not is_staff_path(request.path):
         return await handler(request)
     submitted = await _submitted_csrf(request)
     if _route_name(request) == "staff_login_post":

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.views import api, dashboard, demo, health, slots, staff_auth, tickets
+from bot.desk.booking_links import PATH as BOOKING_LINK_PATH
+from bot.web.views import api, booking_links, dashboard, demo, health, slots, staff_auth, tickets
 from bot.web.views import inbox
 
 STATIC = Path(__file__).with_name("static")
@@ -14,6 +15,10 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/health", health.health, name="health")
     app.router.add_get("/", demo.demo_page, name="demo")
     app.router.add_static("/static", STATIC, name="static")
+    # Public one-time cancel/move links from the client's mails (own form protection).
+    app.router.add_get(BOOKING_LINK_PATH + "{token}", booking_links.link_page, name="booking_link")
+    app.router.add_post(BOOKING_LINK_PATH + "{token}", booking_links.link_use,
+                        name="booking_link_post")
     # Staff UI (login required: bot/web/auth.py)
     app.router.add_get("/staff", dashboard.dashboard, name="staff_dashboard")
     app.router.add_get("/staff/login", staff_auth.login_form, name="staff_login")
