@@ -8,16 +8,14 @@ SIGTERM or Ctrl-C ends it after the batch in progress.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import logging
-import signal
 import sys
 
 from bot.db.session import make_engine, make_sessionmaker
 from bot.ingest.consumer import follow, ingest_once
 from bot.ingest.events import events_engine
 from bot.settings import Settings
+from bot.tools.service_process import service_main, stop_on_signals
 
 
 async def _once(settings: Settings, sessionmaker) -> None:
@@ -34,10 +32,7 @@ async def _once(settings: Settings, sessionmaker) -> None:
 
 
 async def _follow(settings: Settings, sessionmaker) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     logging.getLogger("bot.ingest").info(
         "following %s every %ss", settings.events_db_url, settings.inbox_poll_seconds)
     await follow(settings.events_db_url, sessionmaker, settings.inbox_poll_seconds, stop)
@@ -52,15 +47,8 @@ async def run(settings: Settings, once: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Capture user messages into the review inbox.")
-    parser.add_argument("--once", action="store_true", help="read what is new and exit")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    try:
-        asyncio.run(run(Settings.from_env(), args.once))
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return service_main(argv, "Capture user messages into the review inbox.",
+                        "read what is new and exit", run)
 
 
 if __name__ == "__main__":

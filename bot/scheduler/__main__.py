@@ -8,16 +8,13 @@ SIGTERM or Ctrl-C ends it after the round in progress.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import logging
-import signal
 import sys
 
 from bot.db.session import make_engine, make_sessionmaker
 from bot.scheduler.jobs import stack_jobs
 from bot.scheduler.runner import Runner
 from bot.settings import Settings
+from bot.tools.service_process import service_main, stop_on_signals
 
 
 async def run(settings: Settings, once: bool) -> None:
@@ -26,26 +23,15 @@ async def run(settings: Settings, once: bool) -> None:
         runner = Runner(stack_jobs(make_sessionmaker(engine), settings))
         if once:
             await runner.run_due()
-            return
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await runner.follow(settings.scheduler_poll_seconds, stop)
+        else:
+            await runner.follow(settings.scheduler_poll_seconds, stop_on_signals())
     finally:
         await engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the stack's periodic jobs (reminders).")
-    parser.add_argument("--once", action="store_true", help="one round of every job, then exit")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    try:
-        asyncio.run(run(Settings.from_env(), args.once))
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return service_main(argv, "Run the stack's periodic jobs (reminder mails).",
+                        "one round of every job, then exit", run)
 
 
 if __name__ == "__main__":

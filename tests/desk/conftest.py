@@ -9,6 +9,7 @@ import pytest
 from bot.db.models import ConsultationSlot
 from bot.desk.contact import Confirmation, Contact
 from bot.handoff import service
+from tests.mail_sink import running_mail_sink
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 in Berlin
 FIRST = datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Berlin
@@ -20,6 +21,13 @@ def client(**overrides) -> Contact:
                   conversation_id="conv-1")
     values.update(overrides)
     return Contact(**values)
+
+
+@pytest.fixture
+def sink():
+    """A real SMTP server (aiosmtpd) for the test's mails."""
+    with running_mail_sink() as running:
+        yield running
 
 
 @pytest.fixture

@@ -25,17 +25,10 @@ from bot.scheduler.runner import Job, Runner
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tools.stack import child_env, free_port
 from tests.desk.conftest import FIRST, NOW
-from tests.mail_sink import running_mail_sink
 
 LABELS = {"responses": {"utter_intent_label_blue_card": [
     {"text": "Blaue Karte EU", "condition": [{"type": "slot", "name": "language", "value": "de"}]}]}}
 DUE = FIRST - timedelta(hours=23)  # within 24 h of the first slot
-
-
-@pytest.fixture
-def sink():
-    with running_mail_sink() as running:
-        yield running
 
 
 @pytest.fixture

@@ -19,15 +19,9 @@ from bot.handoff import service
 from bot.handoff.dates import format_datetime
 from bot.web.app import create_app
 from tests.desk.conftest import client as contact
-from tests.mail_sink import running_mail_sink
+from tests.desk.conftest import sink  # noqa: F401  (fixture)
 
 SECRET = "link-test-secret"
-
-
-@pytest.fixture
-def sink():
-    with running_mail_sink() as running:
-        yield running
 
 
 @pytest.fixture
