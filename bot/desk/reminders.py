@@ -36,10 +36,13 @@ def _due(now: datetime):
 
 
 async def due_bookings(session: AsyncSession, now: datetime) -> list[int]:
-    """Ids of the bookings whose reminder is due now, earliest first."""
-    return list(await session.scalars(
-        select(Booking.id).where(*_due(now)).order_by(Booking.start)
-    ))
+    """Ids of the bookings whose reminder is due now, earliest first. Not those booked
+    within REMIND_BEFORE of their start: their confirmation mail is fresh."""
+    rows = await session.execute(
+        select(Booking.id, Booking.start, Booking.created_at).where(*_due(now))
+        .order_by(Booking.start)
+    )
+    return [id_ for id_, start, created in rows if created <= start - REMIND_BEFORE]
 
 
 async def claim(session: AsyncSession, booking_id: int, now: datetime) -> Confirmation | None:

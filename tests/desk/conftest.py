@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import update
 
-from bot.db.models import ConsultationSlot
+from bot.db.models import Booking, ConsultationSlot
 from bot.desk.contact import Confirmation, Contact
 from bot.handoff import service
 from tests.mail_sink import running_mail_sink
@@ -44,9 +45,13 @@ async def desk_slots(sessionmaker) -> list[ConsultationSlot]:
 
 @pytest.fixture
 def book(sessionmaker):
-    async def _book(slot: ConsultationSlot, **contact) -> Confirmation:
-        confirmation = await service.submit(sessionmaker, client(**contact), [], NOW, slot.id)
+    """Books `slot` at NOW (also the booking's creation time, whatever the real clock says)."""
+    async def _book(slot: ConsultationSlot, booked_at: datetime = NOW, **contact) -> Confirmation:
+        confirmation = await service.submit(sessionmaker, client(**contact), [], booked_at, slot.id)
         assert confirmation is not None
+        async with sessionmaker() as session, session.begin():
+            await session.execute(update(Booking).where(Booking.slot_id == slot.id)
+                                  .values(created_at=booked_at))
         return confirmation
 
     return _book

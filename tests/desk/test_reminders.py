@@ -90,6 +90,13 @@ async def test_not_due_yet_and_not_for_cancelled_or_started(sessionmaker, desk_s
     assert await send_reminders(sessionmaker, settings, after_start, LABELS) == 0
 
 
+async def test_no_reminder_for_a_booking_made_within_the_last_24_hours(
+        sessionmaker, desk_slots, book, settings, sink):
+    await book(desk_slots[0], booked_at=DUE - timedelta(minutes=30))  # 23.5 h before it starts
+    assert await send_reminders(sessionmaker, settings, DUE, LABELS) == 0
+    assert sink.messages == []
+
+
 async def test_mail_failure_releases_the_claim_and_the_next_round_sends(
         sessionmaker, desk_slots, book, settings, sink, caplog):
     booked = await book(desk_slots[1])
