@@ -3,9 +3,11 @@ bot.desk.booking_links), through create_app on SQLite and PostgreSQL, with a rea
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import icalendar
 import pytest
@@ -17,6 +19,7 @@ from bot.desk import booking_links as links
 from bot.desk.slots import free_slot
 from bot.handoff import service
 from bot.handoff.dates import format_datetime
+from bot.web.access_log import AccessLogger, redacted_path
 from bot.web.app import create_app
 from tests.desk.conftest import client as contact
 from tests.desk.conftest import sink  # noqa: F401  (fixture)
@@ -212,3 +215,16 @@ async def test_request_links_finds_live_future_bookings_case_insensitively(booke
         assert [c.mode for c in found] == ["desk", "video"]
         assert await links.request_links(session, "nobody@example.org", utcnow()) == []
         assert await links.request_links(session, "", utcnow()) == []
+
+
+def test_the_access_log_never_shows_a_link_token_or_a_query(caplog):
+    token = links.make_token(SECRET, "cancel", "ESD-AAAAA", utcnow())
+    assert redacted_path(f"/booking/{token}") == "/booking/…"
+    assert redacted_path("/staff/tickets") == "/staff/tickets"
+    request = SimpleNamespace(remote="127.0.0.1", method="GET", path=f"/booking/{token}",
+                              path_qs=f"/booking/{token}?q=anna@example.org")
+    with caplog.at_level(logging.INFO):
+        AccessLogger(logging.getLogger("aiohttp.access"), "").log(
+            request, SimpleNamespace(status=200), 0.01)
+    assert "GET /booking/… 200" in caplog.text
+    assert token not in caplog.text and "anna@" not in caplog.text
