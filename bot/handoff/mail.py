@@ -47,7 +47,7 @@ CALENDAR_METHODS = {"booking": "REQUEST", "rescheduled": "REQUEST", "cancellatio
 
 @dataclass(frozen=True)
 class MailContent:
-    kind: str  # "booking" | "callback" | "cancellation"
+    kind: str  # booking | rescheduled | cancellation | callback | reminder | links
     language: str
     to: str
     name: str
@@ -83,8 +83,7 @@ def _invite(content: MailContent, values: dict[str, Any], sender: str, tz: str,
     return invite_ics(Invite(
         method=method, reference=content.reference, start=content.start, end=content.end,
         summary=summary, description=_filled_lines(description), organizer=sender,
-        attendee=content.to,
-        attendee_name=content.name,
+        attendee=content.to, attendee_name=content.name,
     ), tz, now)
 
 
