@@ -1,9 +1,19 @@
-"""Cancelling and rescheduling a booking: reference + the e-mail address used."""
+"""Cancelling and moving a booking: the forms' questions and the change after the yes
+(the forms' validation: actions/booking_change_form.py).
+
+The questions show what will change (the booking found, the new time) in German time; the
+change itself is one transaction of the desk's rules (bot.handoff.service → bot.desk.bookings),
+then the client gets a mail in the booking's language. Without the reference the address gets
+one-time links (bot.desk.booking_links), and the chat says the same whether or not it has
+bookings.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -11,76 +21,116 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.handoff_base import (
-    HandoffFormValidation, checked_email, cleared, language, latest_text,
-)
+from actions.booking_change_form import FORM_SLOTS
+from actions.handoff_base import cleared, language
+from actions.slot_proposal import propose, slot_buttons
+from bot.desk.booking_links import request_links
 from bot.desk.bookings import BookingNotFound
 from bot.desk.contact import Confirmation
-from bot.desk.references import find_reference
-from bot.handoff import answers, service
+from bot.desk.time_parser import parse_time_wish
+from bot.handoff import service
 from bot.handoff.dates import format_datetime
-from bot.handoff.mail import mail_client
+from bot.handoff.labels import response_text
+from bot.handoff.mail import mail_client, mail_links
 from bot.handoff.runtime import HandoffDeps
 
 log = logging.getLogger(__name__)
 
-LOOKUP_SLOTS = ["booking_reference", "booking_email"]
 RESCHEDULE_FORM = "reschedule_booking_form"
 
 
-class BookingLookupValidation(HandoffFormValidation):
-    """Reference and e-mail, checked for their form only (abstract: no name)."""
-
-    def validate_booking_reference(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        reference = find_reference(str(value or ""))
-        if reference is None:
-            dispatcher.utter_message(response="utter_handoff_invalid_reference")
-        return {"booking_reference": reference}
-
-    def validate_booking_email(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return {"booking_email": checked_email(value, dispatcher)}
-
-
-class ValidateCancelBookingForm(BookingLookupValidation):
-    def name(self) -> Text:
-        return "validate_cancel_booking_form"
-
-
-class ValidateRescheduleBookingForm(BookingLookupValidation):
-    def name(self) -> Text:
-        return "validate_reschedule_booking_form"
-
-    async def stop_response(self, tracker: Tracker) -> Optional[Text]:
-        """Before offering new times, the booking must exist."""
-        stop = await super().stop_response(tracker)
-        if stop or tracker.get_slot(REQUESTED_SLOT) != "booking_email":
-            return stop
-        reference = tracker.get_slot("booking_reference")
-        address = answers.email_address(latest_text(tracker))
-        if not reference or not address:
-            return None  # validation re-asks
-        try:
-            await service.find(self.sessionmaker, reference, address)
-        except BookingNotFound:
-            return "utter_handoff_booking_not_found"
-        except service.DATABASE_ERRORS:
-            log.warning("database unavailable while looking up a booking",
-                        extra={"conversation": tracker.sender_id})
-            return "utter_handoff_try_again"
+def _moment(value: Optional[str]) -> Optional[datetime]:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
         return None
 
 
-def _lookup(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
-    return tracker.get_slot("booking_reference"), tracker.get_slot("booking_email")
+class ActionAskBookingEmail(Action):
+    """The address question: for the lookup, or for the links when the reference is missing."""
+
+    def name(self) -> Text:
+        return "action_ask_booking_email"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        links = tracker.get_slot("booking_no_reference")
+        dispatcher.utter_message(
+            response="utter_ask_booking_email_for_links" if links else "utter_ask_booking_email")
+        return []
+
+
+class ActionAskBookingNewSlot(HandoffDeps, Action):
+    """The booking found, then free times: for the typed wish, else the next ones (buttons
+    are shortcuts; a typed wish is always understood)."""
+
+    def name(self) -> Text:
+        return "action_ask_booking_new_slot"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        lang, tz, now = language(tracker), self.settings.timezone, self.now()
+        wish_text = tracker.get_slot("booking_time_wish")
+        wish = parse_time_wish(wish_text, lang, now) if wish_text else None
+        page = int(tracker.get_slot("slot_page") or 0)
+        try:
+            async with self.sessionmaker() as session:
+                proposal = await propose(session, wish, now, page)
+                if not proposal.starts and page:
+                    page, proposal = 0, await propose(session, None, now)
+        except service.DATABASE_ERRORS:
+            log.warning("database unavailable while listing slots",
+                        extra={"conversation": tracker.sender_id})
+            dispatcher.utter_message(response="utter_handoff_try_again")
+            return []
+        if not proposal.starts:
+            dispatcher.utter_message(response="utter_handoff_no_slots_to_reschedule")
+            return [*cleared(FORM_SLOTS), SlotSet(REQUESTED_SLOT, None)]
+        if tracker.get_slot("slot_page") is None:  # the first time: what is being moved
+            current = _moment(tracker.get_slot("booking_start"))
+            dispatcher.utter_message(
+                response="utter_booking_move_current",
+                reference=tracker.get_slot("booking_reference"),
+                when=format_datetime(current, lang, tz) if current else "")
+        if wish is None:
+            response = "utter_ask_booking_new_slot"
+        else:
+            response = "utter_booking_move_proposal" if proposal.matched else "utter_booking_move_no_fit"
+        buttons = slot_buttons(proposal.starts, lang, tz)
+        if proposal.more:
+            later = response_text(domain, "utter_handoff_later_dates_button", lang)
+            buttons.append({"title": later or "…", "payload": "later"})
+        dispatcher.utter_message(response=response, buttons=buttons)
+        return [SlotSet("slot_page", page)]
+
+
+class ActionAskChangeConfirmed(HandoffDeps, Action):
+    """ "Shall I cancel it?" / "Shall I move it from … to …?" with the times in German time."""
+
+    def name(self) -> Text:
+        return "action_ask_change_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        lang, tz = language(tracker), self.settings.timezone
+        current = _moment(tracker.get_slot("booking_start"))
+        new = _moment(tracker.get_slot("booking_new_start"))
+        when = format_datetime(current, lang, tz) if current else ""
+        if new is not None:
+            dispatcher.utter_message(response="utter_ask_move_confirm", old_when=when,
+                                     when=format_datetime(new, lang, tz))
+        else:
+            dispatcher.utter_message(response="utter_ask_cancel_confirm", when=when,
+                                     reference=tracker.get_slot("booking_reference"))
+        return []
 
 
 # What the client gets after a committed change: (chat response, mail kind).
 _DONE = {"cancelled": ("utter_handoff_cancelled", "cancellation"),
-         "rescheduled": ("utter_handoff_rescheduled", "booking")}  # the mail names the new time
+         "rescheduled": ("utter_handoff_rescheduled", "rescheduled")}
 
 
 async def _done(
@@ -97,59 +147,89 @@ async def _done(
     await mail_client(deps.settings, mail_kind, confirmation, domain)
 
 
-class ActionCancelBooking(HandoffDeps, Action):
-    def name(self) -> Text:
-        return "action_cancel_booking"
+class BookingChangeAction(HandoffDeps, Action, ABC):
+    """After the form: links when the reference is missing, else the change once confirmed."""
+
+    @abstractmethod
+    def name(self) -> Text: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        reference, address = _lookup(tracker)
-        if not reference or not address:
-            return []  # the form was stopped
+        reference, address = tracker.get_slot("booking_reference"), tracker.get_slot("booking_email")
+        if tracker.get_slot("booking_no_reference") and address:
+            await self.send_links(dispatcher, tracker, domain, address)
+        elif reference and address and tracker.get_slot("change_confirmed") == "yes":
+            return await self.change(dispatcher, tracker, domain, reference, address)
+        return cleared(FORM_SLOTS)  # the form ended early: it has said why
+
+    async def send_links(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        address: str,
+    ) -> None:
+        try:
+            async with self.sessionmaker() as session:
+                bookings = await request_links(session, address, self.now())
+        except service.DATABASE_ERRORS:
+            log.warning("database unavailable at a links request",
+                        extra={"conversation": tracker.sender_id})
+            dispatcher.utter_message(response="utter_handoff_try_again")
+            return
+        await mail_links(self.settings, bookings, domain)
+        # The same answer with or without bookings: the chat reveals nothing about an address.
+        dispatcher.utter_message(response="utter_booking_links_sent")
+
+    @abstractmethod
+    async def change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        reference: str, address: str,
+    ) -> List[EventType]: ...
+
+
+class ActionCancelBooking(BookingChangeAction):
+    def name(self) -> Text:
+        return "action_cancel_booking"
+
+    async def change(self, dispatcher, tracker, domain, reference, address) -> List[EventType]:
         try:
             confirmation = await service.cancel(self.sessionmaker, reference, address, self.now())
-        except BookingNotFound:
+        except BookingNotFound:  # cancelled meanwhile (staff app, a link)
             dispatcher.utter_message(response="utter_handoff_booking_not_found")
-            return cleared(LOOKUP_SLOTS)
+            return cleared(FORM_SLOTS)
         except service.DATABASE_ERRORS:
             log.warning("database unavailable at cancel; nothing changed",
                         extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
-            return cleared(LOOKUP_SLOTS)
+            return cleared(FORM_SLOTS)
         await _done(self, "cancelled", dispatcher, tracker, domain, confirmation)
-        return cleared(LOOKUP_SLOTS)
+        return cleared(FORM_SLOTS)
 
 
-class ActionRescheduleBooking(HandoffDeps, Action):
-    """Cancel and re-book in one transaction: the booking moves to the new slot."""
+class ActionRescheduleBooking(BookingChangeAction):
+    """Moves the booking to the confirmed new slot in one transaction (the old one is free)."""
 
     def name(self) -> Text:
         return "action_reschedule_booking"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        reference, address = _lookup(tracker)
-        chosen = tracker.get_slot("consultation_slot")
-        if not reference or not address or not chosen:
-            return []
-        slots = [*LOOKUP_SLOTS, "consultation_slot"]
+    async def change(self, dispatcher, tracker, domain, reference, address) -> List[EventType]:
+        chosen = tracker.get_slot("booking_new_slot")
+        if not chosen:
+            return cleared(FORM_SLOTS)
         try:
             confirmation = await service.reschedule(
-                self.sessionmaker, reference, address, int(chosen), self.now()
-            )
+                self.sessionmaker, reference, address, int(chosen), self.now())
         except BookingNotFound:
             dispatcher.utter_message(response="utter_handoff_booking_not_found")
-            return cleared(slots)
+            return cleared(FORM_SLOTS)
         except service.DATABASE_ERRORS:
             log.warning("database unavailable at reschedule; nothing changed",
                         extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
-            return cleared(slots)
-        if confirmation is None:
+            return cleared(FORM_SLOTS)
+        if confirmation is None:  # taken meanwhile: other times, the booking still found
             dispatcher.utter_message(response="utter_handoff_slot_taken")
-            return [SlotSet("consultation_slot", None), SlotSet("slot_page", 0),
+            return [SlotSet("booking_new_slot", None), SlotSet("booking_new_start", None),
+                    SlotSet("change_confirmed", None), SlotSet("slot_page", 0),
                     FollowupAction(RESCHEDULE_FORM)]
         await _done(self, "rescheduled", dispatcher, tracker, domain, confirmation)
-        return cleared(slots)
+        return cleared(FORM_SLOTS)

@@ -77,7 +77,7 @@ async def test_staff_and_chat_cancelling_do_the_same(
     dispatcher = CollectingDispatcher()
     await ActionCancelBooking(sessionmaker=sessionmaker, settings=chat_settings, clock=lambda: NOW).run(
         dispatcher, tracker({"language": chat_in, "booking_reference": REFERENCE,
-                             "booking_email": "ada@example.org"}), DOMAIN)
+                             "booking_email": "ada@example.org", "change_confirmed": "yes"}), DOMAIN)
     assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_cancelled"]
     chat = await _outcome(sessionmaker, chat_settings.mail_outbox)
 
