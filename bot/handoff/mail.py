@@ -124,7 +124,8 @@ async def deliver(message: EmailMessage, settings: Settings, reference: str = ""
         return None
     settings.mail_outbox.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-    path = settings.mail_outbox / f"{stamp}-{reference or uuid.uuid4().hex[:8]}.eml"
+    # Unique: two mails of one booking in the same second (e.g. two links mails) both stay.
+    path = settings.mail_outbox / f"{stamp}-{reference or 'mail'}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(message))
     log.info("confirmation mail written to the outbox", extra={"reference": reference})
     return path

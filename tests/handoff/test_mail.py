@@ -201,3 +201,10 @@ async def test_links_mails_one_per_booking(smtp_server, tmp_path):
     assert subjects == ["Ihre Links zum Absagen oder Verschieben (ESD-7K3Q9)",
                         "Ihre Links zum Absagen oder Verschieben (ESD-CCCCC)"]
     assert all("/booking/" in m.get_content() for m in smtp_server.messages)
+
+
+async def test_two_mails_of_one_booking_in_one_second_both_stay_in_the_outbox(tmp_path):
+    settings = replace(Settings(), smtp_host=None, mail_outbox=tmp_path / "outbox")
+    assert await send_confirmation(settings, content())
+    assert await send_confirmation(settings, content(kind="cancellation"))
+    assert len(list((tmp_path / "outbox").glob("*-ESD-7K3Q9-*.eml"))) == 2
