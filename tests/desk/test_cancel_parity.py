@@ -57,7 +57,7 @@ async def _outcome(sessionmaker, outbox: Path) -> dict:
     return {"status": ticket.status, "slot_id": booking.slot_id,
             "notes": [(n.text, n.author_id) for n in notes],
             "mail": {"From": mail["From"], "To": mail["To"], "Subject": mail["Subject"],
-                     "body": mail.get_content()}}
+                     "body": mail.get_body(("plain",)).get_content()}}
 
 
 async def _forget(sessionmaker) -> None:

@@ -17,9 +17,11 @@ from actions.booking_changes import (
     ActionRescheduleBooking,
 )
 from bot.db.models import Booking, Ticket
+from bot.db.session import make_engine, make_sessionmaker
 from bot.handoff import service
 from bot.handoff.dates import slot_key
 from bot.settings import Settings
+from bot.tools.stack import free_port
 from tests.handoff.conftest import NOW, contact
 from tests.handoff.trackers import DOMAIN, responses, slot_events, tracker
 
@@ -108,6 +110,23 @@ async def test_two_misses_offer_the_contact_page_and_end(sessionmaker, settings,
     assert slots["requested_slot"] is None and slots["booking_email"] is None
 
 
+async def test_lost_reference_as_the_first_message_asks_for_the_address():
+    said, slots, _ = await step(ValidateCancelBookingForm(), "I lost my booking number", intent="lost_reference")
+    assert said == [] and slots == {"booking_no_reference": True, "requested_slot": "booking_email"}
+
+
+async def test_the_database_down_at_the_lookup_ends_with_try_again(settings, caplog):
+    engine = make_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere")
+    try:
+        form = ValidateCancelBookingForm(sessionmaker=make_sessionmaker(engine), settings=settings,
+                                         clock=lambda: NOW)
+        said, slots, _ = await step(form, "ESD-7K3Q9 ada@example.org", {"requested_slot": "booking_reference"})
+    finally:
+        await engine.dispose()
+    assert said == ["utter_handoff_try_again"] and slots["requested_slot"] is None
+    assert "ada@example.org" not in caplog.text
+
+
 async def test_a_wrong_address_is_a_miss_with_a_hint():
     said, slots, _ = await step(ValidateCancelBookingForm(), "ada@",
                                 {"requested_slot": "booking_email", "booking_reference": "ESD-7K3Q9"})
@@ -172,6 +191,17 @@ async def test_cancel_after_yes_frees_the_slot_and_mails(sessionmaker, settings,
     assert ticket.status == "cancelled" and booking.slot_id is None
     [mail] = mails(settings)
     assert booked.reference in body(mail) and "cancelled" in mail["Subject"]
+
+
+async def test_cancel_stands_when_the_mail_server_is_down(sessionmaker, settings, booked, caplog):
+    settings = replace(settings, smtp_host="127.0.0.1", smtp_port=free_port())
+    d = CollectingDispatcher()
+    await ActionCancelBooking(**deps(sessionmaker, settings)).run(
+        d, tracker({**CONFIRMING, "booking_reference": booked.reference, "change_confirmed": "yes"}), DOMAIN)
+    assert responses(d) == ["utter_handoff_cancelled"]
+    async with sessionmaker() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.reference == booked.reference))
+    assert ticket.status == "cancelled" and "ada@example.org" not in caplog.text
 
 
 # --- without the reference ---------------------------------------------------------------
