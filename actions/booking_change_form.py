@@ -34,13 +34,14 @@ from bot.handoff import answers, service
 from bot.handoff.dates import parse_slot_key
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.sanitize import clean_line
+from bot.handoff.slot_reply import offered_choice
 
 log = logging.getLogger(__name__)
 
 FORM_SLOTS = [
     "booking_reference", "booking_email", "booking_no_reference", "booking_start",
     "booking_time_wish", "booking_new_slot", "booking_new_start", "change_confirmed",
-    "booking_misses",
+    "booking_misses", "booking_offered",
 ]
 MAX_MISSES = 2
 MESSAGE_MAX = 1000  # a longer message is read only up to here (answers here are short)
@@ -178,11 +179,14 @@ class BookingChangeValidation(HandoffDeps, FormValidationAction, ABC):
     async def read_new_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     ) -> Reading:
-        tz, now = self.settings.timezone, self.now()
-        start = parse_slot_key(text, tz)  # a clicked slot button
+        tz, now, lang = self.settings.timezone, self.now(), language(tracker)
+        shown = (parse_slot_key(str(key), tz) for key in tracker.get_slot("booking_offered") or [])
+        offered = [start for start in shown if start]
+        # A clicked button, or one of the times shown picked by typing ("the second one").
+        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, now)
         clicked = start is not None
         if not clicked:
-            wish = parse_time_wish(text, language(tracker), now)
+            wish = parse_time_wish(text, lang, now)
             if wish is None:
                 if answers.wants_later(text):
                     page = int(tracker.get_slot("slot_page") or 0)

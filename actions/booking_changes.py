@@ -103,7 +103,8 @@ class ActionAskBookingNewSlot(HandoffDeps, Action):
             later = response_text(domain, "utter_handoff_later_dates_button", lang)
             buttons.append({"title": later or "…", "payload": "later"})
         dispatcher.utter_message(response=response, buttons=buttons)
-        return [SlotSet("slot_page", page)]
+        return [SlotSet("slot_page", page),
+                SlotSet("booking_offered", [b["payload"] for b in buttons if b["payload"] != "later"])]
 
 
 class ActionAskChangeConfirmed(HandoffDeps, Action):

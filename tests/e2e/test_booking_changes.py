@@ -180,7 +180,7 @@ def test_move_by_a_typed_time_wish(chat, stack, mail_sink, slots_seeded, languag
     assert bot_actions(conversation)[-1] == "utter_booking_move_proposal"
     offered = [b["payload"] for r in replies for b in r.get("buttons") or []]
     assert offered and offered[0].startswith(f"{day:%Y-%m-%d}")
-    say(conversation, offered[0])
+    say(conversation, {"en": offered[0], "de": "den ersten bitte"}[language])  # click or type
     assert bot_actions(conversation)[-1] == "utter_ask_move_confirm"
     assert state(stack, booked.reference)[1].start == booked.start  # nothing moved yet
     say(conversation, {"en": "yes please", "de": "ja, gerne"}[language])

@@ -242,11 +242,14 @@ async def test_move_by_a_typed_wish_then_pick_and_confirm(sessionmaker, settings
 
     said, wished, _ = await step(form, "Tuesday afternoon", state, loop=MOVE)
     assert said == [] and wished["booking_time_wish"] == "Tuesday afternoon"
-    d, _ = await ask(ActionAskBookingNewSlot(**deps(sessionmaker, settings)),
-                     {**state, "booking_time_wish": "Tuesday afternoon", "slot_page": 0}, MOVE)
+    d, shown = await ask(ActionAskBookingNewSlot(**deps(sessionmaker, settings)),
+                         {**state, "booking_time_wish": "Tuesday afternoon", "slot_page": 0}, MOVE)
     assert responses(d) == ["utter_booking_move_proposal"]
     offered = [b["payload"] for b in d.messages[0]["buttons"]]
     assert offered[0] == slot_key(slots[2].start)  # 12:00 Berlin, the first afternoon slot
+    assert shown["booking_offered"] == offered
+    said, typed, _ = await step(form, "the second one", {**state, "booking_offered": offered}, loop=MOVE)
+    assert typed["booking_new_slot"] == str(slots[3].id)  # picked by typing, not only by button
 
     said, picked, _ = await step(form, offered[0], state, loop=MOVE)
     assert picked["booking_new_slot"] == str(slots[2].id) and picked["requested_slot"] == "change_confirmed"
