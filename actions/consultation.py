@@ -1,7 +1,13 @@
-"""The consultation form: who, contact, topic, language, a free slot; then book + ticket.
+"""The consultation form: consent, then only what is still unknown, a summary and an explicit
+yes; then booking + ticket.
 
-Consent comes first: nothing the user types is stored in the app database before it, and
-without it the form ends (nothing stored, contact page instead).
+Every value a message contains is taken (bot.handoff.form_values, bot.handoff.slot_reply):
+"Anna Kowalski, anna.k@web.de" fills name and address, "for our company, next Tuesday
+morning by phone" client type, time wish and mode. Consent comes first and is the legal
+basis: before it only what is not personal (client type, time wish, mode, language) is taken,
+and without it the form ends (nothing stored, contact page instead). The topic comes from the
+conversation, the consultation language from the conversation language, unless the user says
+otherwise.
 """
 
 from __future__ import annotations
@@ -18,29 +24,45 @@ from rasa_sdk.types import DomainDict
 from actions.handoff_base import (
     HandoffFormValidation, checked_email, cleared, language, latest_intent, latest_text,
 )
+from actions.form_base import is_aside
+from actions.slot_offer import CALLBACK, CONSULTATION_FORM, mode_label
 from bot.desk.contact import Contact
-from bot.desk.slots import has_more_free_slots, next_free_slots
-from bot.handoff import answers, service
-from bot.handoff.dates import format_button, format_datetime, slot_key
-from bot.handoff.labels import intent_label, response_text, suggested_topic
+from bot.desk.intents import topic_intents
+from bot.desk.slots import free_slot
+from bot.handoff import answers, form_values, service
+from bot.handoff.dates import format_datetime, parse_slot_key
+from bot.handoff.labels import intent_label, ranked_topic, suggested_topic
 from bot.handoff.mail import mail_client
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.sanitize import COMPANY_MAX, NAME_MAX, TOPIC_MAX, clean_line
+from bot.handoff.slot_reply import names_a_choice, summary_change, time_wish_in
 from bot.handoff.transcript import transcript_from_events
 
 log = logging.getLogger(__name__)
 
-FORM = "consultation_form"
+FORM = CONSULTATION_FORM
 FORM_SLOTS = [
-    "privacy_consent", "client_type", "company_name", "person_name", "email", "topic",
-    "consultation_language", "consultation_slot",
+    "privacy_consent", "person_name", "email", "consultation_slot", "client_type",
+    "company_name", "topic", "consultation_language", "booking_confirmed",
 ]
-CALLBACK = "callback"  # consultation_slot when nothing is free: ticket without booking
 
 
 def _line(value: Any, limit: int) -> Optional[str]:
     text = clean_line(value, limit)
     return text if len(text) >= 2 else None
+
+
+def _asked(tracker: Tracker, slot: str) -> bool:
+    return tracker.get_slot(REQUESTED_SLOT) == slot
+
+
+def _consented(tracker: Tracker) -> bool:
+    return tracker.get_slot("privacy_consent") == "yes"
+
+
+def topic_text(domain: DomainDict, topic: Optional[str], lang: str) -> str:
+    """A topic intent by its label ("Blaue Karte EU"), a typed topic as typed."""
+    return (intent_label(domain, topic, lang) if topic in topic_intents() else None) or topic or ""
 
 
 class ValidateConsultationForm(HandoffFormValidation):
@@ -51,145 +73,210 @@ class ValidateConsultationForm(HandoffFormValidation):
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        if tracker.get_slot("client_type") == "company":
-            return domain_slots
+        if tracker.get_slot("client_type") != "individual":
+            return domain_slots  # a company name may come before the client type
         return [slot for slot in domain_slots if slot != "company_name"]
 
     async def stop_response(self, tracker: Tracker) -> Optional[Text]:
-        if (
-            tracker.get_slot(REQUESTED_SLOT) == "privacy_consent"
-            and answers.yes_no(latest_text(tracker), latest_intent(tracker)) is False
-        ):
+        if _asked(tracker, "privacy_consent") and answers.yes_no(
+                latest_text(tracker), latest_intent(tracker)) is False:
             return "utter_handoff_no_consent"
         return await super().stop_response(tracker)
 
-    def validate_privacy_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if answers.yes_no(str(value or ""), latest_intent(tracker)):
+    # --- extraction: every value the latest message holds ---------------------------------
+
+    def extract_privacy_consent(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if _asked(tracker, "privacy_consent") and answers.yes_no(
+                latest_text(tracker), latest_intent(tracker)):
+            return {"privacy_consent": "yes"}
+        return {}
+
+    def extract_person_name(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not _consented(tracker) or _asked(tracker, "booking_confirmed"):
+            return {}
+        name = form_values.name_in(latest_text(tracker), asked=_asked(tracker, "person_name"))
+        return {"person_name": name} if name else {}
+
+    def extract_email(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not _consented(tracker):
+            return {}
+        reading = form_values.email_in(latest_text(tracker), asked=_asked(tracker, "email"))
+        if reading.address or reading.problem and "@" in latest_text(tracker):
+            return {"email": latest_text(tracker)}  # validate_email says why it is invalid
+        return {}
+
+    def extract_company_name(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not _consented(tracker):
+            return {}
+        company = form_values.company_in(latest_text(tracker),
+                                         asked=_asked(tracker, "company_name"))
+        return {"company_name": company} if company else {}
+
+    def extract_client_type(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        kind = form_values.client_type_in(latest_text(tracker),
+                                          asked=_asked(tracker, "client_type"))
+        return {"client_type": kind} if kind else {}
+
+    def extract_topic(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if _asked(tracker, "topic"):
+            return {} if is_aside(tracker, "topic") else {"topic": latest_text(tracker)}
+        said = form_values.topic_in(latest_text(tracker)) if _consented(tracker) else None
+        return {"topic": said} if said else {}
+
+    def extract_consultation_language(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        wished = form_values.language_in(latest_text(tracker),
+                                         asked=_asked(tracker, "consultation_language"))
+        return {"consultation_language": wished} if wished else {}
+
+    def known_values(self, tracker: Tracker) -> Dict[Text, Any]:
+        """The topic the conversation was about; the conversation language."""
+        # While the form is being activated, its activation is not in the events yet.
+        active = tracker.active_loop.get("name") == FORM
+        known = {"consultation_language": language(tracker)}
+        topic = suggested_topic(tracker.events, FORM if active else None) or (
+            None if active else ranked_topic(tracker.latest_message.get("intent_ranking") or []))
+        return {**known, "topic": topic} if topic else known
+
+    def extract_consultation_slot(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """Asked: the answer (validated below). Unasked: a typed wish and mode are kept for
+        the time question; at the summary a new wish replaces the chosen time."""
+        text = latest_text(tracker)
+        wish = time_wish_in(text, language(tracker), self.now(), asked=False)
+        if _asked(tracker, "consultation_slot"):
+            # A question on another topic is no answer, unless it names a time.
+            aside = is_aside(tracker, "consultation_slot") and wish is None
+            keeps = parse_slot_key(text) or names_a_choice(text)
+            return {} if aside and not keeps else {"consultation_slot": text}
+        found: Dict[Text, Any] = {}
+        mode = form_values.mode_in(text)
+        if mode and mode != tracker.get_slot("consultation_mode"):
+            found["consultation_mode"] = mode
+        if wish:
+            found["time_wish"] = clean_line(text, 300)
+        if found and _asked(tracker, "booking_confirmed"):
+            found.update(consultation_slot=None, slot_page=0)
+        return found
+
+    def extract_booking_confirmed(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = latest_text(tracker)
+        if not _asked(tracker, "booking_confirmed") or (
+                is_aside(tracker, "booking_confirmed") and summary_change(text) is None):
+            return {}
+        return {"booking_confirmed": text}
+
+    # --- validation --------------------------------------------------------------------
+
+    def validate_privacy_consent(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if value == "yes" or answers.yes_no(str(value or ""), latest_intent(tracker)):
             return {"privacy_consent": "yes"}
         dispatcher.utter_message(response="utter_handoff_consent_unclear")
         return {"privacy_consent": None}
 
-    def validate_client_type(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        kind = answers.client_type(str(value or ""))
+    def validate_client_type(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        kind = value if value in ("company", "individual") else answers.client_type(str(value))
         if kind is None:
             dispatcher.utter_message(response="utter_handoff_invalid_client_type")
             return {"client_type": None}
-        return {"client_type": kind} if kind == "company" else {"client_type": kind, "company_name": None}
+        return {"client_type": kind} if kind == "company" else {"client_type": kind,
+                                                                "company_name": None}
 
-    def validate_company_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        company = _line(value, COMPANY_MAX)
+    def validate_company_name(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        company = form_values.company_in(str(value or ""), asked=True)
+        company = _line(company, COMPANY_MAX) if company else None
         if company is None:
-            dispatcher.utter_message(response="utter_handoff_invalid_name")
+            dispatcher.utter_message(response="utter_handoff_invalid_company")
         return {"company_name": company}
 
-    def validate_person_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        name = _line(value, NAME_MAX)
+    def validate_person_name(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        name = form_values.name_in(str(value or ""), asked=True)
+        name = _line(name, NAME_MAX) if name else None
         if name is None:
             dispatcher.utter_message(response="utter_handoff_invalid_name")
         return {"person_name": name}
 
-    def validate_email(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return {"email": checked_email(value, dispatcher)}
+    def validate_email(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        address = checked_email(value, dispatcher)
+        return {"email": address} if address else {"email": None, "booking_confirmed": None}
 
-    def validate_topic(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        text = str(value or "")
-        offered = tracker.get_slot("suggested_topic")
-        if offered:
-            answer = answers.yes_no(text, latest_intent(tracker))
-            if answer is True:
-                return {"topic": offered}
-            if answer is False:  # ask again, without the suggestion
-                return {"topic": None, "suggested_topic": ""}
-        topic = _line(text, TOPIC_MAX)
+    def validate_topic(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if value in topic_intents():
+            return {"topic": value}
+        topic = _line(value, TOPIC_MAX)
         if topic is None:
             dispatcher.utter_message(response="utter_handoff_invalid_topic")
         return {"topic": topic}
 
-    def validate_consultation_language(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        chosen = answers.consultation_language(str(value or ""))
+    def validate_consultation_language(self, value, dispatcher, tracker,
+                                       domain) -> Dict[Text, Any]:
+        chosen = value if value in answers.LANGUAGE_WORDS else answers.consultation_language(
+            str(value or ""))
         if chosen is None:
             dispatcher.utter_message(response="utter_handoff_invalid_language")
         return {"consultation_language": chosen}
 
+    async def validate_consultation_slot(self, value, dispatcher, tracker,
+                                         domain) -> Dict[Text, Any]:
+        if value == CALLBACK:
+            return {"consultation_slot": CALLBACK}
+        return await super().validate_consultation_slot(value, dispatcher, tracker, domain)
 
-class ActionAskTopic(Action):
-    """Offers the topic the conversation was about for confirmation, else asks openly."""
+    def validate_booking_confirmed(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """Yes books; a named item ("change the e-mail", "another time") is asked again."""
+        text = str(value or "")
+        change = summary_change(text)
+        if change is None and answers.yes_no(text, latest_intent(tracker)):
+            return {"booking_confirmed": "yes"}
+        if tracker.slots.get("consultation_slot") is None or form_values.email_in(text).address:
+            return {"booking_confirmed": None}  # a new time wish or address was typed
+        if change in (None, "consultation_mode"):
+            change = "consultation_slot"  # a plain "no": most often the time does not suit
+        reset: Dict[Text, Any] = {"booking_confirmed": None, change: None}
+        if change == "consultation_slot":
+            reset.update(slot_page=0, time_wish=None)
+        return reset
+
+
+class ActionAskPersonName(Action):
+    """Name and address in one question while both are missing."""
 
     def name(self) -> Text:
-        return "action_ask_topic"
+        return "action_ask_person_name"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        offered = tracker.get_slot("suggested_topic")
-        if offered is None:
-            offered = suggested_topic(tracker.events, FORM)
-        label = intent_label(domain, offered, language(tracker)) if offered else None
-        if label:
-            dispatcher.utter_message(response="utter_ask_topic_confirm", topic_label=label)
-            return [SlotSet("suggested_topic", offered)]
-        dispatcher.utter_message(response="utter_ask_topic")
-        return [SlotSet("suggested_topic", "")]
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        both = tracker.get_slot("email") is None
+        dispatcher.utter_message(
+            response="utter_ask_person_name_and_email" if both else "utter_ask_person_name")
+        return []
 
 
-class ActionAskConsultationSlot(HandoffDeps, Action):
-    """Buttons with the next free slots (page `slot_page`) and "later dates"."""
+class ActionAskBookingConfirmed(HandoffDeps, Action):
+    """The summary: weekday, date, time (German time), mode, name, address, topic."""
 
     def name(self) -> Text:
-        return "action_ask_consultation_slot"
+        return "action_ask_booking_confirmed"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        lang, tz, now = language(tracker), self.settings.timezone, self.now()
-        page = int(tracker.get_slot("slot_page") or 0)
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        lang = language(tracker)
+        chosen = tracker.get_slot("consultation_slot")
+        values = dict(name=tracker.get_slot("person_name"), email=tracker.get_slot("email"),
+                      topic=topic_text(domain, tracker.get_slot("topic"), lang))
+        if chosen == CALLBACK:
+            dispatcher.utter_message(response="utter_ask_booking_confirmed_callback", **values)
+            return []
         try:
             async with self.sessionmaker() as session:
-                slots = await next_free_slots(session, now, page=page)
-                if not slots and page:
-                    dispatcher.utter_message(response="utter_handoff_no_later_dates")
-                    page = 0
-                    slots = await next_free_slots(session, now)
-                more = await has_more_free_slots(session, now, page=page)
+                slot = await free_slot(session, int(chosen), self.now()) if chosen else None
         except service.DATABASE_ERRORS:
-            log.warning("database unavailable while listing slots",
-                        extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
             return []
-        if not slots:
-            return self._nothing_free(dispatcher, tracker, domain)
-        buttons = [{"title": format_button(s.start, lang, tz), "payload": slot_key(s.start, tz)}
-                   for s in slots]
-        if more:
-            later = response_text(domain, "utter_handoff_later_dates_button", lang)
-            buttons.append({"title": later or "…", "payload": "later"})
-        dispatcher.utter_message(response="utter_ask_consultation_slot", buttons=buttons)
-        return [SlotSet("slot_page", page)]
-
-    @staticmethod
-    def _nothing_free(
-        dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        if tracker.active_loop.get("name") == FORM:
-            # The form ends here; the submit action records a call-back request.
-            return [SlotSet("consultation_slot", CALLBACK), SlotSet(REQUESTED_SLOT, None)]
-        dispatcher.utter_message(response="utter_handoff_no_slots_to_reschedule")
-        return [*cleared(["booking_reference", "booking_email", "consultation_slot"]),
-                SlotSet(REQUESTED_SLOT, None)]
+        if slot is None:  # taken meanwhile: choose again
+            dispatcher.utter_message(response="utter_handoff_slot_taken")
+            return [SlotSet("consultation_slot", None), FollowupAction(FORM)]
+        when = format_datetime(slot.start, lang, self.settings.timezone)
+        mode = mode_label(domain, slot.mode, lang)
+        dispatcher.utter_message(response="utter_ask_booking_confirmed", when=when, mode=mode,
+                                 **values)
+        return []
 
 
 class ActionSubmitConsultation(HandoffDeps, Action):
@@ -204,7 +291,8 @@ class ActionSubmitConsultation(HandoffDeps, Action):
         values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
         needed = ("client_type", "person_name", "email", "topic", "consultation_language",
                   "consultation_slot")
-        if values["privacy_consent"] != "yes" or not all(values[s] for s in needed):
+        if values["privacy_consent"] != "yes" or values["booking_confirmed"] != "yes" or not all(
+                values[s] for s in needed):
             return []  # stopped or refused: the form already said so, nothing is stored
         lang = language(tracker)
         contact = Contact(
@@ -228,17 +316,18 @@ class ActionSubmitConsultation(HandoffDeps, Action):
             return []
         if confirmation is None:
             dispatcher.utter_message(response="utter_handoff_slot_taken")
-            return [SlotSet("consultation_slot", None), SlotSet("slot_page", 0),
-                    FollowupAction(FORM)]
+            return [SlotSet("consultation_slot", None), SlotSet("booking_confirmed", None),
+                    SlotSet("slot_page", 0), FollowupAction(FORM)]
         log.info("ticket %s created (booking: %s)", confirmation.reference,
                  confirmation.start is not None, extra={"conversation": tracker.sender_id})
         if confirmation.start is None:
             dispatcher.utter_message(response="utter_handoff_callback",
-                                     reference=confirmation.reference)
+                                     reference=confirmation.reference, email=contact.email)
             await mail_client(self.settings, "callback", confirmation, domain)
         else:
             when = format_datetime(confirmation.start, lang, self.settings.timezone)
-            dispatcher.utter_message(response="utter_handoff_booked",
-                                     reference=confirmation.reference, when=when)
+            dispatcher.utter_message(
+                response="utter_handoff_booked", reference=confirmation.reference, when=when,
+                email=contact.email, mode=mode_label(domain, confirmation.mode, lang))
             await mail_client(self.settings, "booking", confirmation, domain)
         return cleared(FORM_SLOTS)

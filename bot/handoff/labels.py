@@ -65,6 +65,13 @@ def suggested_topic(events: Iterable[dict[str, Any]], form: str | None = None) -
     return before_form if form else topic
 
 
+def ranked_topic(ranking: Iterable[dict[str, Any]], minimum: float = 0.15) -> str | None:
+    """The most likely topic intent of a message (e.g. "my residence permit expires, I need a
+    consultation": request_human first, the permit second), if it is likely enough."""
+    return next((entry.get("name") for entry in ranking if entry.get("name") in topic_intents()
+                 and (entry.get("confidence") or 0) >= minimum), None)
+
+
 def did_you_mean(
     ranking: Iterable[dict[str, Any]], domain: dict[str, Any], language: str | None, limit: int = 3
 ) -> list[dict[str, str]]:

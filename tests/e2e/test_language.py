@@ -146,13 +146,13 @@ def test_switch_inside_the_consultation_form_keeps_the_answers(talk):
     turn = say(c, "Ich möchte einen Beratungstermin buchen")
     assert turn.responses[-1] == "utter_ask_privacy_consent"
     assert_in_language(turn, "de")
-    assert say(c, "ja").responses[-1] == "utter_ask_client_type"
+    assert say(c, "ja").responses[-1] == "utter_ask_person_name_and_email"
     turn = say(c, "Privatperson")
-    assert turn.responses[-1] == "utter_ask_person_name"
+    assert turn.responses[-1] == "utter_ask_person_name_and_email"
     assert_in_language(turn, "de")
 
     turn = say(c, "Sorry, can we speak English?")
-    assert turn.responses == ["utter_language_switched", "utter_ask_person_name"]
+    assert turn.responses == ["utter_language_switched", "utter_ask_person_name_and_email"]
     assert_in_language(turn, "en")
     assert turn.active_loop == "consultation_form"
     assert turn.slots["privacy_consent"] == "yes"

@@ -1,26 +1,21 @@
-"""Hand-off actions as plain async calls: hand-built Trackers, CollectingDispatcher, the real
-domain (domain/*.yml) and real test databases. Assertions are on response names."""
+"""The consultation form as plain async calls: hand-built Trackers, CollectingDispatcher, the
+real domain (domain/*.yml) and real test databases. Assertions are on response names."""
 
 from __future__ import annotations
 
-import email
 from dataclasses import replace
-from email import policy
-from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from actions.booking_changes import (
-    ActionCancelBooking, ActionRescheduleBooking, ValidateCancelBookingForm,
-    ValidateRescheduleBookingForm,
-)
 from actions.consultation import (
-    ActionAskConsultationSlot, ActionAskTopic, ActionSubmitConsultation, ValidateConsultationForm,
+    ActionAskBookingConfirmed, ActionAskPersonName, ActionSubmitConsultation,
+    ValidateConsultationForm,
 )
 from actions.fallback import ActionDefaultAskAffirmation, ActionDefaultFallback
+from actions.forms import ActionAnswerAside, ActionLeaveForm
+from actions.slot_offer import ActionAskConsultationSlot
 from bot.db.models import Booking, Ticket, TranscriptEntry
 from bot.db.session import make_engine, make_sessionmaker
 from bot.handoff import service
@@ -28,42 +23,9 @@ from bot.handoff.dates import slot_key
 from bot.settings import Settings
 from bot.tools.stack import free_port
 from tests.handoff.conftest import NOW, contact
-from tests.domain_files import domain_files
-from tests.mail_sink import running_mail_sink
+from tests.handoff.trackers import DOMAIN, responses, slot_events, tracker
 
-
-def load_domain() -> dict[str, Any]:
-    domain: dict[str, Any] = {"responses": {}, "slots": {}, "forms": {}}
-    for part in domain_files().values():
-        for key in domain:
-            domain[key].update(part.get(key) or {})
-    return domain
-
-
-DOMAIN = load_domain()
-
-
-def tracker(slots: dict | None = None, text: str = "", intent: str | None = None,
-            set_slots: dict | None = None, events: list | None = None,
-            active_loop: str | None = None, ranking: list | None = None) -> Tracker:
-    """A tracker after the user said `text`; `set_slots` were extracted from it."""
-    slots = {"language": "en", **(slots or {}), **(set_slots or {})}
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9} if intent else {},
-              "intent_ranking": ranking or [], "entities": []}
-    all_events = list(events or []) + [
-        {"event": "user", "text": text, "timestamp": 1_796_000_000.0,
-         "parse_data": {"intent": latest["intent"]}}
-    ] + [{"event": "slot", "name": k, "value": v} for k, v in (set_slots or {}).items()]
-    return Tracker("conv-test", slots, latest, all_events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
-
-
-def responses(dispatcher: CollectingDispatcher) -> list[str]:
-    return [m.get("response") for m in dispatcher.messages]
-
-
-def slot_events(events: list) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+FORM = "consultation_form"
 
 
 @pytest.fixture
@@ -74,193 +36,290 @@ def settings(tmp_path) -> Settings:
 def deps(sessionmaker, settings):
     return dict(sessionmaker=sessionmaker, settings=settings, clock=lambda: NOW)
 
+CONSENTED = {"privacy_consent": "yes"}
 
-# --- consultation form validation -------------------------------------------------------
 
-async def test_consent_yes_is_stored_as_yes():
-    form = ValidateConsultationForm()
-    t = tracker({"requested_slot": "privacy_consent"}, "Ja, einverstanden",
-                set_slots={"privacy_consent": "Ja, einverstanden"}, active_loop="consultation_form")
+async def validate(text: str, slots: dict | None = None, intent: str | None = None,
+                   events: list | None = None, form=None, active_loop: str | None = FORM):
+    """Runs the form's validation on `text`: (responses, slot events)."""
     d = CollectingDispatcher()
-    events = await form.run(d, t, DOMAIN)
-    assert slot_events(events)["privacy_consent"] == "yes"
-    assert slot_events(events)["requested_slot"] == "client_type"
-    assert responses(d) == []
+    t = tracker(slots, text, intent, events=events, active_loop=active_loop)
+    result = await (form or ValidateConsultationForm()).run(d, t, DOMAIN)
+    return responses(d), slot_events(result)
+
+
+# --- consent, stopping -----------------------------------------------------------------
+
+async def test_consent_yes_then_name_and_address_are_asked():
+    said, events = await validate("Ja, einverstanden", {"requested_slot": "privacy_consent"})
+    assert events["privacy_consent"] == "yes" and events["requested_slot"] == "person_name"
+    assert said == []
 
 
 @pytest.mark.parametrize(("text", "response"), [("no", "utter_handoff_no_consent"),
                                                  ("abbrechen", "utter_handoff_stopped")])
 async def test_no_consent_or_stop_ends_the_form_and_clears_everything(text, response):
-    form = ValidateConsultationForm()
-    t = tracker({"requested_slot": "privacy_consent", "person_name": None}, text,
-                set_slots={"privacy_consent": text}, active_loop="consultation_form")
-    d = CollectingDispatcher()
-    events = slot_events(await form.run(d, t, DOMAIN))
-    assert responses(d) == [response]
+    said, events = await validate(text, {"requested_slot": "privacy_consent"})
+    assert said == [response]
     assert events["requested_slot"] is None and events["privacy_consent"] is None
 
 
-async def test_stop_in_the_middle_clears_what_was_typed():
-    form = ValidateConsultationForm()
-    t = tracker({"requested_slot": "email", "privacy_consent": "yes", "person_name": "Ada"},
-                "cancel", set_slots={"email": "cancel"}, active_loop="consultation_form")
-    d = CollectingDispatcher()
-    events = slot_events(await form.run(d, t, DOMAIN))
-    assert responses(d) == ["utter_handoff_stopped"]
-    assert events["person_name"] is None and events["email"] is None and events["requested_slot"] is None
+@pytest.mark.parametrize("text", ["cancel", "no thanks", "nein danke"])
+async def test_stop_or_no_thanks_in_the_middle_clears_what_was_typed(text):
+    said, events = await validate(text, {"requested_slot": "email", **CONSENTED,
+                                         "person_name": "Ada"}, intent="deny")
+    assert said == ["utter_handoff_stopped"]
+    assert events["person_name"] is None and events["email"] is None
+    assert events["requested_slot"] is None
 
 
 async def test_unclear_consent_is_asked_again():
+    said, events = await validate("what?", {"requested_slot": "privacy_consent"})
+    assert said == ["utter_handoff_consent_unclear"] and events["privacy_consent"] is None
+
+
+async def test_before_consent_only_what_is_not_personal_is_taken():
+    text = "I'm Anna Kowalski, anna.k@web.de, booking for our company, next Tuesday morning by phone"
+    said, events = await validate(text, {"requested_slot": "privacy_consent"})
+    assert "person_name" not in events and "email" not in events
+    assert events["client_type"] == "company" and events["consultation_mode"] == "phone"
+    assert events["time_wish"] == text
+
+
+# --- every value from any message ------------------------------------------------------
+
+async def test_name_and_address_in_one_line_then_the_time_is_asked():
+    said, events = await validate("Anna Kowalski, anna.k@web.de",
+                                  {"requested_slot": "person_name", **CONSENTED})
+    assert said == []
+    assert (events["person_name"], events["email"]) == ("Anna Kowalski", "anna.k@web.de")
+    assert events["requested_slot"] == "consultation_slot"
+
+
+async def test_an_address_given_for_the_name_is_kept_and_the_name_asked():
+    said, events = await validate("anna.k@web.de", {"requested_slot": "person_name", **CONSENTED})
+    assert events["email"] == "anna.k@web.de" and events.get("person_name") is None
+    assert events["requested_slot"] == "person_name" and said == []
     d = CollectingDispatcher()
-    events = slot_events(await ValidateConsultationForm().run(
-        d, tracker({"requested_slot": "privacy_consent"}, "what?", set_slots={"privacy_consent": "what?"}),
-        DOMAIN))
-    assert responses(d) == ["utter_handoff_consent_unclear"] and events["privacy_consent"] is None
-
-
-async def test_individual_skips_company_name():
+    await ActionAskPersonName().run(d, tracker({"email": "anna.k@web.de"}), DOMAIN)
+    assert responses(d) == ["utter_ask_person_name"]
     d = CollectingDispatcher()
-    t = tracker({"requested_slot": "client_type", "privacy_consent": "yes"}, "Privatperson",
-                set_slots={"client_type": "Privatperson"}, active_loop="consultation_form")
-    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
-    assert events["client_type"] == "individual" and events["requested_slot"] == "person_name"
+    await ActionAskPersonName().run(d, tracker({}), DOMAIN)
+    assert responses(d) == ["utter_ask_person_name_and_email"]
 
 
-async def test_company_asks_company_name():
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "client_type", "privacy_consent": "yes"}, "company",
-                set_slots={"client_type": "company"}, active_loop="consultation_form")
-    form = ValidateConsultationForm()
-    events = slot_events(await form.run(d, t, DOMAIN))
-    assert events["client_type"] == "company"
-    t.slots["client_type"] = "company"
-    required = await form.required_slots(form.domain_slots(DOMAIN), d, t, DOMAIN)
-    assert required[required.index("client_type") + 1] == "company_name"
+async def test_topic_from_the_conversation_and_language_from_the_chat_are_never_asked():
+    history = [{"event": "user", "text": "Blaue Karte?", "parse_data": {"intent": {"name": "blue_card"}}}]
+    said, events = await validate("Ich möchte einen Termin", {"language": "de"}, "request_human",
+                                  events=history, active_loop=None)
+    assert events["topic"] == "blue_card" and events["consultation_language"] == "de"
+    said, events = await validate("Beratung bitte auf Englisch",
+                                  {"requested_slot": "person_name", **CONSENTED, "language": "de",
+                                   "consultation_language": "de"})
+    assert events["consultation_language"] == "en"
 
 
-@pytest.mark.parametrize(("typed", "stored", "reply"), [
-    ("ada@example", None, ["utter_handoff_invalid_email"]),
-    ("<b>x</b>", None, ["utter_handoff_invalid_email"]),
-    ("It's Ada@Example.ORG", "Ada@example.org", []),
+@pytest.mark.parametrize(("text", "kind", "company"), [
+    ("für unser Unternehmen", "company", None),
+    ("We work for Siemens AG", "company", "Siemens AG"),
+    ("Müller Maschinenbau GmbH", "company", "Müller Maschinenbau GmbH"),
+    ("for myself", "individual", None),
+    ("privat", "individual", None),
 ])
-async def test_email_is_validated_and_re_asked_with_a_hint(typed, stored, reply):
+async def test_client_type_and_company_from_what_was_said(text, kind, company):
+    said, events = await validate(text, {"requested_slot": "client_type", **CONSENTED,
+                                         "person_name": "A B", "email": "a@b.de",
+                                         "consultation_slot": "1"})
+    assert events["client_type"] == kind and events.get("company_name") == company
+
+
+@pytest.mark.parametrize(("typed", "response"), [
+    ("anna@", "utter_handoff_invalid_email_missing_domain"),
+    ("anna@web", "utter_handoff_invalid_email_missing_domain"),
+    ("anna.web.de", "utter_handoff_invalid_email_missing_at"),
+    ("<b>x</b>", "utter_handoff_invalid_email"),
+])
+async def test_an_invalid_address_is_named_with_why_and_the_rest_is_kept(typed, response):
+    said, events = await validate(typed, {"requested_slot": "email", **CONSENTED,
+                                          "person_name": "Ada Lovelace"})
+    assert said == [response] and events["email"] is None
+    assert "person_name" not in events or events["person_name"] == "Ada Lovelace"
+
+
+async def test_header_injection_in_the_address_is_not_stored():
+    said, events = await validate("ada@example.org\r\nBcc: victim@example.org",
+                                  {"requested_slot": "email", **CONSENTED})
+    assert events["email"] == "ada@example.org"
+
+
+@pytest.mark.parametrize("typed", ["<script>alert(1)</script>", "x" * 500, "Hallo", "\x00\x01"])
+async def test_hostile_or_non_names_are_refused(typed):
+    said, events = await validate(typed, {"requested_slot": "person_name", **CONSENTED})
+    assert events.get("person_name") is None and said == ["utter_handoff_invalid_name"]
+
+
+# --- giving way ------------------------------------------------------------------------
+
+async def test_a_topic_question_mid_form_is_left_to_the_rules():
+    said, events = await validate("What do I need for a Blue Card?",
+                                  {"requested_slot": "person_name", **CONSENTED}, "blue_card")
+    assert said == [] and events == {}  # nothing extracted: Rasa rejects the form
     d = CollectingDispatcher()
-    t = tracker({"requested_slot": "email"}, typed, set_slots={"email": typed})
-    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
-    assert events["email"] == stored and responses(d) == reply
+    await ActionAnswerAside().run(d, tracker({}, "?", "blue_card", active_loop=FORM), DOMAIN)
+    assert responses(d) == ["utter_blue_card", "utter_back_to_consultation_form"]
 
 
-async def test_hostile_name_is_cleaned_and_limited():
+async def test_goodbye_mid_form_ends_it_politely():
+    said, events = await validate("bye", {"requested_slot": "email", **CONSENTED}, "goodbye")
+    assert events == {}
     d = CollectingDispatcher()
-    name = "<script>alert(1)</script>\x00" + "x" * 500
-    t = tracker({"requested_slot": "person_name"}, name, set_slots={"person_name": name})
-    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
-    assert events["person_name"].startswith("<script>alert(1)</script>x")
-    assert len(events["person_name"]) == 200 and "\x00" not in events["person_name"]
+    left = await ActionLeaveForm().run(
+        d, tracker({**CONSENTED, "person_name": "Ada"}, "bye", "goodbye", active_loop=FORM), DOMAIN)
+    assert responses(d) == ["utter_handoff_left_form", "utter_goodbye"]
+    assert slot_events(left)["person_name"] is None and {"event": "active_loop", "name": None,
+                                                          "timestamp": None} in left
 
 
-async def test_topic_is_prefilled_from_the_conversation_and_confirmed():
-    history = [{"event": "user", "text": "Blaue Karte?", "parse_data": {"intent": {"name": "blue_card"}}},
-               {"event": "active_loop", "name": "consultation_form"},
-               {"event": "user", "text": "Firma", "parse_data": {"intent": {"name": "employer_hiring"}}}]
-    d = CollectingDispatcher()
-    asked = slot_events(await ActionAskTopic().run(
-        d, tracker({"language": "de"}, "Beratung buchen", "request_human", events=history), DOMAIN))
-    assert responses(d) == ["utter_ask_topic_confirm"]
-    assert d.messages[0]["topic_label"] == "Blaue Karte EU" and asked["suggested_topic"] == "blue_card"
-
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "topic", "suggested_topic": "blue_card"}, "yes", "affirm",
-                set_slots={"topic": "yes"})
-    assert slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))["topic"] == "blue_card"
-
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "topic", "suggested_topic": "blue_card"}, "no", "deny",
-                set_slots={"topic": "no"})
-    declined = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
-    assert declined["topic"] is None and declined["suggested_topic"] == ""
+async def test_two_misses_offer_the_contact_page_and_end_the_form():
+    slots = {"requested_slot": "email", **CONSENTED, "person_name": "Ada Lovelace"}
+    said, events = await validate("dunno", slots)
+    assert said == ["utter_handoff_invalid_email"] and events["form_misses"] == 1
+    said, events = await validate("dunno", {**slots, "form_misses": 1})
+    assert said == ["utter_handoff_invalid_email", "utter_handoff_give_up"]
+    assert events["requested_slot"] is None and events["person_name"] is None
 
 
-async def test_topic_without_history_is_asked_openly():
-    d = CollectingDispatcher()
-    await ActionAskTopic().run(d, tracker({}, "book", "request_human"), DOMAIN)
-    assert responses(d) == ["utter_ask_topic"]
+# --- the time -------------------------------------------------------------------------
 
-
-async def test_language_choice():
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "consultation_language"}, "Klingon",
-                set_slots={"consultation_language": "Klingon"})
-    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
-    assert events["consultation_language"] is None and responses(d) == ["utter_handoff_invalid_language"]
-
-
-# --- slot choice (database) --------------------------------------------------------------
-
-async def test_ask_slot_shows_free_slots_and_later_dates(sessionmaker, slots, settings):
+async def test_ask_slot_without_a_wish_shows_the_next_free_times(sessionmaker, slots, settings):
     ask = ActionAskConsultationSlot(**deps(sessionmaker, settings))
     d = CollectingDispatcher()
-    events = slot_events(await ask.run(d, tracker({"language": "de"}, active_loop="consultation_form"), DOMAIN))
+    events = slot_events(await ask.run(d, tracker({"language": "de"}, active_loop=FORM), DOMAIN))
     assert responses(d) == ["utter_ask_consultation_slot"]
     buttons = d.messages[0]["buttons"]
     assert buttons[0] == {"title": "Di., 8.12., 10:00", "payload": "2026-12-08 10:00"}
-    assert buttons[-1] == {"title": "Spätere Termine", "payload": "later"} and len(buttons) == 5
-    assert events["slot_page"] == 0
-
+    assert buttons[-1] == {"title": "Spätere Termine", "payload": "later"} and len(buttons) == 4
+    assert d.messages[0]["options"].startswith("1) Di., 8.12., 10:00 (vor Ort am Desk)")
+    assert events["offered_slots"] == ["2026-12-08 10:00", "2026-12-08 11:00", "2026-12-08 12:00"]
     d = CollectingDispatcher()
-    await ask.run(d, tracker({"slot_page": 1}, active_loop="consultation_form"), DOMAIN)
-    assert [b["payload"] for b in d.messages[0]["buttons"]] == ["2026-12-08 14:00", "2026-12-08 15:00"]
+    await ask.run(d, tracker({"slot_page": 1}, active_loop=FORM), DOMAIN)
+    assert responses(d) == ["utter_handoff_later_slots"]
+    assert [b["payload"] for b in d.messages[0]["buttons"]][:3] == [
+        "2026-12-08 13:00", "2026-12-08 14:00", "2026-12-08 15:00"]
 
+
+@pytest.mark.parametrize(("wish", "response", "first"), [
+    ("Tuesday afternoon", "utter_handoff_slots_for_wish", "2026-12-08 12:00"),
+    ("Dienstag 14 Uhr", "utter_handoff_slots_for_wish", "2026-12-08 14:00"),
+    ("Friday morning", "utter_handoff_no_fitting_slots", "2026-12-08 11:00"),  # nearest morning
+])
+async def test_a_typed_wish_brings_the_closest_free_times(sessionmaker, slots, settings, wish,
+                                                          response, first):
+    form = ValidateConsultationForm(**deps(sessionmaker, settings))
+    said, events = await validate(wish, {"requested_slot": "consultation_slot", **CONSENTED},
+                                  form=form)
+    assert said == [] and events["time_wish"] == wish and events["consultation_slot"] is None
     d = CollectingDispatcher()
-    await ask.run(d, tracker({"slot_page": 5}, active_loop="consultation_form"), DOMAIN)
-    assert responses(d) == ["utter_handoff_no_later_dates", "utter_ask_consultation_slot"]
+    await ActionAskConsultationSlot(**deps(sessionmaker, settings)).run(
+        d, tracker({"time_wish": wish}, active_loop=FORM), DOMAIN)
+    assert responses(d) == [response]
+    assert d.messages[0]["buttons"][0]["payload"] == first
 
 
-async def test_choosing_a_slot(sessionmaker, slots, settings):
+@pytest.mark.parametrize(("typed", "index"), [
+    ("the second one", 1), ("2", 1), ("die erste", 0), ("12:00", 2), ("Dienstag 11 Uhr", 1),
+])
+async def test_a_typed_choice_of_an_offered_time_picks_it(sessionmaker, slots, settings, typed,
+                                                          index):
+    form = ValidateConsultationForm(**deps(sessionmaker, settings))
+    offered = [slot_key(s.start) for s in slots[:3]]
+    said, events = await validate(typed, {"requested_slot": "consultation_slot", **CONSENTED,
+                                          "offered_slots": offered}, form=form)
+    assert events["consultation_slot"] == str(slots[index].id), said
+
+
+async def test_a_mode_wish_picks_matching_times(sessionmaker, slots, settings):
+    async with sessionmaker() as session, session.begin():
+        row = await session.get(type(slots[4]), slots[4].id)
+        row.mode = "phone"
+    said, events = await validate("by phone please", {"requested_slot": "consultation_slot",
+                                                      **CONSENTED},
+                                  form=ValidateConsultationForm(**deps(sessionmaker, settings)))
+    assert events["consultation_mode"] == "phone" and said == []
+    d = CollectingDispatcher()
+    await ActionAskConsultationSlot(**deps(sessionmaker, settings)).run(
+        d, tracker({"consultation_mode": "phone"}, active_loop=FORM), DOMAIN)
+    assert [b["payload"] for b in d.messages[0]["buttons"]] == ["2026-12-08 14:00", "later"]
+
+
+async def test_choosing_a_button_and_a_taken_slot(sessionmaker, slots, settings):
     form = ValidateConsultationForm(**deps(sessionmaker, settings))
     key = slot_key(slots[1].start)
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "consultation_slot"}, key, set_slots={"consultation_slot": key})
-    assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] == str(slots[1].id)
-
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "consultation_slot", "slot_page": 0}, "later",
-                set_slots={"consultation_slot": "later"})
-    events = slot_events(await form.run(d, t, DOMAIN))
+    said, events = await validate(key, {"requested_slot": "consultation_slot"}, form=form)
+    assert events["consultation_slot"] == str(slots[1].id)
+    said, events = await validate("later", {"requested_slot": "consultation_slot", "slot_page": 0},
+                                  form=form)
     assert events["consultation_slot"] is None and events["slot_page"] == 1
-
-    # A slot chosen before (the form restarts after "try again") is checked again by id.
-    d = CollectingDispatcher()
-    t = tracker({}, "book", set_slots={"consultation_slot": str(slots[1].id)})
-    assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] == str(slots[1].id)
-
     await service.submit(sessionmaker, contact(), [], NOW, slots[1].id)
+    said, events = await validate(key, {"requested_slot": "consultation_slot"}, form=form)
+    assert events["consultation_slot"] is None and said == ["utter_handoff_slot_taken"]
+
+
+async def test_nothing_free_goes_on_for_a_callback(sessionmaker, settings):
     d = CollectingDispatcher()
-    t = tracker({}, "book", set_slots={"consultation_slot": str(slots[1].id)})
-    assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] is None
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "consultation_slot"}, key, set_slots={"consultation_slot": key})
-    assert slot_events(await form.run(d, t, DOMAIN))["consultation_slot"] is None
-    assert responses(d) == ["utter_handoff_slot_taken"]
+    events = await ActionAskConsultationSlot(**deps(sessionmaker, settings)).run(
+        d, tracker(active_loop=FORM), DOMAIN)
+    assert slot_events(events) == {"consultation_slot": "callback"}
+    assert responses(d) == ["utter_handoff_no_slots_callback"]
 
 
-async def test_nothing_free_ends_the_form_for_a_callback(sessionmaker, settings):
-    d = CollectingDispatcher()
-    events = slot_events(await ActionAskConsultationSlot(**deps(sessionmaker, settings)).run(
-        d, tracker(active_loop="consultation_form"), DOMAIN))
-    assert events == {"consultation_slot": "callback", "requested_slot": None} and responses(d) == []
-
-
-# --- submit --------------------------------------------------------------------------------
+# --- summary and yes ------------------------------------------------------------------
 
 FILLED = {"privacy_consent": "yes", "client_type": "company", "company_name": "Acme GmbH",
           "person_name": "Anna Schmidt", "email": "anna@example.org", "topic": "blue_card",
           "consultation_language": "de"}
+
+
+async def test_the_summary_names_everything(sessionmaker, slots, settings):
+    d = CollectingDispatcher()
+    await ActionAskBookingConfirmed(**deps(sessionmaker, settings)).run(
+        d, tracker({"language": "de", **FILLED, "consultation_slot": str(slots[0].id)}), DOMAIN)
+    [message] = d.messages
+    assert message["response"] == "utter_ask_booking_confirmed"
+    assert (message["when"], message["mode"], message["name"], message["email"], message["topic"]) == (
+        "Dienstag, 8. Dezember 2026, 10:00 Uhr", "vor Ort am Desk", "Anna Schmidt",
+        "anna@example.org", "Blaue Karte EU")
+
+
+@pytest.mark.parametrize(("typed", "intent", "changed"), [
+    ("yes", "affirm", {"booking_confirmed": "yes"}),
+    ("change the e-mail", None, {"booking_confirmed": None, "email": None}),
+    ("another time", None, {"booking_confirmed": None, "consultation_slot": None}),
+    ("no", "deny", {"booking_confirmed": None, "consultation_slot": None}),
+    ("Name ändern", None, {"booking_confirmed": None, "person_name": None}),
+])
+async def test_the_answer_to_the_summary_books_or_goes_back_to_one_item(typed, intent, changed):
+    said, events = await validate(typed, {"requested_slot": "booking_confirmed", **FILLED,
+                                          "consultation_slot": "3"}, intent)
+    assert {k: events[k] for k in changed} == changed
+    assert events.get("topic", "blue_card") == "blue_card"
+
+
+async def test_a_new_address_at_the_summary_replaces_the_old_one():
+    said, events = await validate("please use anna.new@web.de", {
+        "requested_slot": "booking_confirmed", **FILLED, "consultation_slot": "3"})
+    assert events["email"] == "anna.new@web.de" and events["booking_confirmed"] is None
+    assert events.get("consultation_slot", "3") == "3"
+
+
+# --- submit --------------------------------------------------------------------------------
+
 HISTORY = [
     {"event": "user", "text": "Was verdient man mit der Blauen Karte?", "timestamp": 1_796_000_000.0,
      "parse_data": {"intent": {"name": "blue_card", "confidence": 0.95}}},
     {"event": "bot", "text": "Stand 2026 …", "timestamp": 1_796_000_001.0},
 ]
+CONFIRMED = {**FILLED, "booking_confirmed": "yes"}
 
 
 async def _count(sm, model) -> int:
@@ -271,13 +330,15 @@ async def _count(sm, model) -> int:
 async def test_submit_books_creates_ticket_and_writes_the_mail(sessionmaker, slots, settings):
     submit = ActionSubmitConsultation(**deps(sessionmaker, settings))
     d = CollectingDispatcher()
-    t = tracker({"language": "de", **FILLED, "consultation_slot": str(slots[0].id)}, "2026-12-08 10:00",
+    t = tracker({"language": "de", **CONFIRMED, "consultation_slot": str(slots[0].id)}, "ja",
                 events=HISTORY)
     events = slot_events(await submit.run(d, t, DOMAIN))
     assert responses(d) == ["utter_handoff_booked"]
     assert d.messages[0]["when"] == "Dienstag, 8. Dezember 2026, 10:00 Uhr"
+    assert d.messages[0]["email"] == "anna@example.org"
     reference = d.messages[0]["reference"]
     assert events["email"] is None and events["consultation_slot"] is None
+    assert events["booking_confirmed"] is None
     async with sessionmaker() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.reference == reference))
         entries = (await session.scalars(select(TranscriptEntry).order_by(TranscriptEntry.position))).all()
@@ -286,14 +347,21 @@ async def test_submit_books_creates_ticket_and_writes_the_mail(sessionmaker, slo
     assert [e.sender for e in entries] == ["user", "bot", "user"] and entries[0].intent == "blue_card"
     [mail] = list(settings.mail_outbox.glob("*.eml"))
     text = mail.read_text()
-    assert reference in text and "Blaue Karte EU" in text and "Dienstag, 8. Dezember 2026" in text
+    assert reference in text and "Dienstag, 8. Dezember 2026" in text
+
+
+async def test_nothing_is_booked_without_the_yes(sessionmaker, slots, settings):
+    d = CollectingDispatcher()
+    events = await ActionSubmitConsultation(**deps(sessionmaker, settings)).run(
+        d, tracker({**FILLED, "consultation_slot": str(slots[0].id)}), DOMAIN)
+    assert events == [] and responses(d) == [] and await _count(sessionmaker, Ticket) == 0
 
 
 async def test_submit_on_a_taken_slot_reopens_the_slot_question(sessionmaker, slots, settings):
     await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
     d = CollectingDispatcher()
     events = await ActionSubmitConsultation(**deps(sessionmaker, settings)).run(
-        d, tracker({**FILLED, "consultation_slot": str(slots[0].id)}), DOMAIN)
+        d, tracker({**CONFIRMED, "consultation_slot": str(slots[0].id)}), DOMAIN)
     assert responses(d) == ["utter_handoff_slot_taken"]
     assert {"event": "followup", "timestamp": None, "name": "consultation_form"} in events
     assert await _count(sessionmaker, Ticket) == 1
@@ -302,7 +370,7 @@ async def test_submit_on_a_taken_slot_reopens_the_slot_question(sessionmaker, sl
 async def test_submit_without_free_slot_creates_a_callback_ticket(sessionmaker, settings):
     d = CollectingDispatcher()
     await ActionSubmitConsultation(**deps(sessionmaker, settings)).run(
-        d, tracker({**FILLED, "consultation_slot": "callback"}), DOMAIN)
+        d, tracker({**CONFIRMED, "consultation_slot": "callback"}), DOMAIN)
     assert responses(d) == ["utter_handoff_callback"]
     async with sessionmaker() as session:
         assert (await session.scalar(select(Ticket))).callback_requested
@@ -312,7 +380,7 @@ async def test_submit_without_free_slot_creates_a_callback_ticket(sessionmaker, 
 async def test_submit_after_stop_or_refusal_stores_nothing(sessionmaker, settings):
     d = CollectingDispatcher()
     events = await ActionSubmitConsultation(**deps(sessionmaker, settings)).run(
-        d, tracker({**FILLED, "privacy_consent": None, "consultation_slot": "callback"}), DOMAIN)
+        d, tracker({**CONFIRMED, "privacy_consent": None, "consultation_slot": "callback"}), DOMAIN)
     assert events == [] and responses(d) == []
     assert await _count(sessionmaker, Ticket) == 0
 
@@ -323,118 +391,11 @@ async def test_submit_with_the_database_down_says_try_again(settings, caplog):
         d = CollectingDispatcher()
         await ActionSubmitConsultation(sessionmaker=make_sessionmaker(engine), settings=settings,
                                        clock=lambda: NOW).run(
-            d, tracker({**FILLED, "consultation_slot": "1"}), DOMAIN)
+            d, tracker({**CONFIRMED, "consultation_slot": "1"}), DOMAIN)
     finally:
         await engine.dispose()
     assert responses(d) == ["utter_handoff_try_again"]
     assert "anna@example.org" not in caplog.text and "Anna Schmidt" not in caplog.text
-
-
-# --- cancel and reschedule ------------------------------------------------------------------
-
-async def test_cancel_booking_action(sessionmaker, slots, settings):
-    booked = await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
-    cancel = ActionCancelBooking(**deps(sessionmaker, settings))
-    d = CollectingDispatcher()
-    await cancel.run(d, tracker({"booking_reference": booked.reference, "booking_email": "x@example.org"}), DOMAIN)
-    assert responses(d) == ["utter_handoff_booking_not_found"]
-    assert not settings.mail_outbox.exists()  # nothing cancelled, nothing mailed
-    d = CollectingDispatcher()
-    await cancel.run(d, tracker({"booking_reference": booked.reference, "booking_email": "ada@example.org"}), DOMAIN)
-    assert responses(d) == ["utter_handoff_cancelled"] and d.messages[0]["reference"] == booked.reference
-    [mail] = list(settings.mail_outbox.glob("*.eml"))
-    assert booked.reference in mail.name
-
-
-@pytest.fixture
-def smtp_server():
-    with running_mail_sink() as sink:
-        yield sink
-
-
-def smtp_settings(settings: Settings, host: str, port: int) -> Settings:
-    return replace(settings, smtp_host=host, smtp_port=port)
-
-
-# The mail speaks the booking's language, like the booking mail, even if the chat switched since.
-@pytest.mark.parametrize(("booked_in", "chat_in", "subject", "chat_when"), [
-    ("de", "de", "Ihr Beratungstermin beim Expat Service Desk ist abgesagt: Dienstag, 8. Dezember 2026, 10:00 Uhr",
-     "Dienstag, 8. Dezember 2026, 10:00 Uhr"),
-    ("en", "en", "Your consultation with the Expat Service Desk is cancelled: Tuesday, 8 December 2026, 10:00",
-     "Tuesday, 8 December 2026, 10:00"),
-    ("de", "en", "Ihr Beratungstermin beim Expat Service Desk ist abgesagt: Dienstag, 8. Dezember 2026, 10:00 Uhr",
-     "Tuesday, 8 December 2026, 10:00"),
-], ids=["de", "en", "booked-de-chat-en"])
-async def test_cancel_mails_one_cancellation_to_the_booking_address(
-    sessionmaker, slots, settings, smtp_server, booked_in, chat_in, subject, chat_when
-):
-    settings = smtp_settings(settings, smtp_server.host, smtp_server.port)
-    booked = await service.submit(sessionmaker, contact(language=booked_in, email="Ada@Example.org"),
-                                  [], NOW, slots[0].id)
-    d = CollectingDispatcher()
-    await ActionCancelBooking(**deps(sessionmaker, settings)).run(
-        d, tracker({"language": chat_in, "booking_reference": booked.reference,
-                    "booking_email": "ada@example.org"}), DOMAIN)
-    assert responses(d) == ["utter_handoff_cancelled"] and d.messages[0]["when"] == chat_when
-    [mail] = smtp_server.messages
-    assert mail["To"] == "Ada@Example.org"  # the address stored with the booking
-    assert mail["Subject"] == subject
-    assert booked.reference in mail.get_content()
-    assert not settings.mail_outbox.exists()
-
-
-async def test_cancel_stands_when_the_mail_server_is_down(sessionmaker, slots, settings, caplog):
-    settings = smtp_settings(settings, "127.0.0.1", free_port())
-    booked = await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
-    d = CollectingDispatcher()
-    events = slot_events(await ActionCancelBooking(**deps(sessionmaker, settings)).run(
-        d, tracker({"booking_reference": booked.reference, "booking_email": "ada@example.org"}), DOMAIN))
-    assert responses(d) == ["utter_handoff_cancelled"] and events["booking_reference"] is None
-    async with sessionmaker() as session:
-        ticket = await session.scalar(select(Ticket).where(Ticket.reference == booked.reference))
-        booking = await session.scalar(select(Booking).where(Booking.ticket_id == ticket.id))
-    assert ticket.status == "cancelled" and booking.slot_id is None
-    assert "confirmation mail not delivered" in caplog.text and "ada@example.org" not in caplog.text
-
-
-async def test_cancel_form_validates_reference():
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "booking_reference"}, "my ref is esd 7k3q9",
-                set_slots={"booking_reference": "my ref is esd 7k3q9"}, active_loop="cancel_booking_form")
-    assert slot_events(await ValidateCancelBookingForm().run(d, t, DOMAIN))["booking_reference"] == "ESD-7K3Q9"
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "booking_reference"}, "dunno", set_slots={"booking_reference": "dunno"})
-    assert slot_events(await ValidateCancelBookingForm().run(d, t, DOMAIN))["booking_reference"] is None
-    assert responses(d) == ["utter_handoff_invalid_reference"]
-
-
-async def test_reschedule_checks_the_booking_then_moves_it(sessionmaker, slots, settings):
-    booked = await service.submit(sessionmaker, contact(), [], NOW, slots[0].id)
-    form = ValidateRescheduleBookingForm(**deps(sessionmaker, settings))
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "booking_email", "booking_reference": booked.reference},
-                "wrong@example.org", set_slots={"booking_email": "wrong@example.org"},
-                active_loop="reschedule_booking_form")
-    events = slot_events(await form.run(d, t, DOMAIN))
-    assert responses(d) == ["utter_handoff_booking_not_found"] and events["requested_slot"] is None
-
-    d = CollectingDispatcher()
-    t = tracker({"requested_slot": "booking_email", "booking_reference": booked.reference},
-                "ada@example.org", set_slots={"booking_email": "ada@example.org"},
-                active_loop="reschedule_booking_form")
-    events = slot_events(await form.run(d, t, DOMAIN))
-    assert responses(d) == [] and events["booking_email"] == "ada@example.org"
-
-    d = CollectingDispatcher()
-    await ActionRescheduleBooking(**deps(sessionmaker, settings)).run(
-        d, tracker({"booking_reference": booked.reference, "booking_email": "ada@example.org",
-                    "consultation_slot": str(slots[2].id)}), DOMAIN)
-    assert responses(d) == ["utter_handoff_rescheduled"]
-    assert d.messages[0]["when"] == "Tuesday, 8 December 2026, 12:00"
-    # Only the booking mail with the new time: moving is not cancelling.
-    [mail] = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-              for p in settings.mail_outbox.glob("*.eml")]
-    assert mail["Subject"] == "Your consultation with the Expat Service Desk: Tuesday, 8 December 2026, 12:00"
 
 
 # --- fallback -----------------------------------------------------------------------------
@@ -458,3 +419,58 @@ async def test_still_unclear_offers_a_consultation():
     events = await ActionDefaultFallback().run(d, tracker({}, "???"), DOMAIN)
     assert responses(d) == ["utter_handoff_offer_consultation"]
     assert events == [{"event": "rewind", "timestamp": None}]
+
+
+@pytest.mark.parametrize(("requested", "text", "intent"), [
+    ("consultation_slot", "Brauche ich ein Visum?", "visa_entry"),
+    ("topic", "bye", "goodbye"),
+    ("booking_confirmed", "Do I need a visa?", "visa_entry"),
+])
+async def test_asides_are_no_answers_at_free_text_questions(requested, text, intent):
+    said, events = await validate(text, {"requested_slot": requested, **FILLED,
+                                         "consultation_slot": "3"}, intent)
+    assert said == [] and events == {}
+
+
+async def test_next_tuesday_is_a_wish_and_next_alone_pages_on(sessionmaker, slots, settings):
+    form = ValidateConsultationForm(**deps(sessionmaker, settings))
+    said, events = await validate("next Tuesday morning", {"requested_slot": "consultation_slot"},
+                                  form=form)
+    assert events["time_wish"] == "next Tuesday morning" and "slot_page" in events
+    said, events = await validate("next", {"requested_slot": "consultation_slot", "slot_page": 0},
+                                  form=form)
+    assert events["slot_page"] == 1 and events["time_wish"] is None
+
+
+async def test_yes_to_a_proposal_takes_the_first_time(sessionmaker, slots, settings):
+    form = ValidateConsultationForm(**deps(sessionmaker, settings))
+    offered = [slot_key(s.start) for s in slots[2:4]]
+    said, events = await validate("Ja, den nehme ich", {"requested_slot": "consultation_slot",
+                                                        "offered_slots": offered}, "affirm",
+                                  form=form)
+    assert events["consultation_slot"] == str(slots[2].id)
+
+
+async def test_bye_at_the_name_question_is_no_name():
+    said, events = await validate("bye", {"requested_slot": "person_name", **CONSENTED}, "goodbye")
+    assert said == [] and events == {}
+
+
+async def test_the_topic_of_the_booking_request_itself_is_taken():
+    ranking = [{"name": "request_human", "confidence": 0.5},
+               {"name": "residence_permit_extension", "confidence": 0.3}]
+    d = CollectingDispatcher()
+    t = tracker({}, "My residence permit expires, I need a consultation", "request_human",
+                ranking=ranking)
+    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
+    assert events["topic"] == "residence_permit_extension"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("as soon as possible", "goodbye"),
+                                              ("Privatperson", "deny")])
+async def test_a_misread_intent_does_not_lose_the_value(text, intent):
+    slots = {"requested_slot": "consultation_slot" if intent == "goodbye" else "person_name",
+             **CONSENTED}
+    said, events = await validate(text, slots, intent)
+    assert events  # a value was taken: the form goes on
+    assert events.get("person_name") is None
