@@ -208,3 +208,19 @@ async def test_two_mails_of_one_booking_in_one_second_both_stay_in_the_outbox(tm
     assert await send_confirmation(settings, content())
     assert await send_confirmation(settings, content(kind="cancellation"))
     assert len(list((tmp_path / "outbox").glob("*-ESD-7K3Q9-*.eml"))) == 2
+
+
+def test_summer_time_invite_and_hostile_names_stay_data():
+    summer = datetime(2027, 7, 6, 8, 0, tzinfo=timezone.utc)  # 10:00 CEST
+    hostile = 'Anna "A;B", <b>x</b>\r\nATTENDEE:mailto:evil@example.org'
+    confirmation = replace(booked(start=summer), contact=replace(booked().contact, name=hostile))
+    message = sent("booking", confirmation, summer - timedelta(days=2))
+    calendar = invite_of(message)
+    event = event_of(calendar)
+    assert event.decoded("DTSTART") == datetime(2027, 7, 6, 10, 0, tzinfo=BERLIN)
+    assert event.decoded("DTSTART").utcoffset() == timedelta(hours=2)
+    attendee = event["ATTENDEE"]  # one attendee: the name cannot smuggle in a second one
+    assert not isinstance(attendee, list) and str(attendee) == "mailto:anna@example.org"
+    assert attendee.params["CN"] == hostile.replace("\r", "")
+    assert "evil@example.org" not in {str(v) for v in event.values()}
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
