@@ -65,6 +65,16 @@ def topic_text(domain: DomainDict, topic: Optional[str], lang: str) -> str:
     return (intent_label(domain, topic, lang) if topic in topic_intents() else None) or topic or ""
 
 
+def _answers_the_time(text: str, tracker: Tracker) -> bool:
+    """Whether `text` is an answer to "when would suit you?" beyond a time wish: a button, a
+    pick ("the second one", "yes"), "later", a mode. Anything else is left to the other slots
+    (a name, a topic said now) or, if nothing takes it, to the form's miss handling."""
+    short = len(text.split()) <= 5
+    return bool(parse_slot_key(text) or names_a_choice(text) or answers.wants_later(text)
+                or form_values.mode_in(text) or text.isdigit()
+                or short and answers.yes_no(text, latest_intent(tracker)) is not None)
+
+
 class ValidateConsultationForm(HandoffFormValidation):
     def name(self) -> Text:
         return "validate_consultation_form"
@@ -142,11 +152,8 @@ class ValidateConsultationForm(HandoffFormValidation):
         the time question; at the summary a new wish replaces the chosen time."""
         text = latest_text(tracker)
         wish = time_wish_in(text, language(tracker), self.now(), asked=False)
-        if _asked(tracker, "consultation_slot"):
-            # A question on another topic is no answer, unless it names a time.
-            aside = is_aside(tracker, "consultation_slot") and wish is None
-            keeps = parse_slot_key(text) or names_a_choice(text)
-            return {} if aside and not keeps else {"consultation_slot": text}
+        if _asked(tracker, "consultation_slot") and (wish or _answers_the_time(text, tracker)):
+            return {"consultation_slot": text}
         found: Dict[Text, Any] = {}
         mode = form_values.mode_in(text)
         if mode and mode != tracker.get_slot("consultation_mode"):

@@ -1,7 +1,8 @@
 """Choosing a consultation time by typing or clicking (booking and moving a booking).
 
-The question shows 1–3 free times: the closest to the user's typed wish (slot `time_wish`,
-bot.desk.slot_choice), else the next free ones, as numbered text and as buttons (shortcuts,
+The question shows free times: the 1–3 closest to the user's typed wish (slot `time_wish`;
+actions/slot_proposal.py, shared with moving a booking), else the next free ones, as numbered
+text and as buttons (shortcuts,
 never the only way). An answer is a button, a position ("the second one"), an offered time
 ("10:30"), "later" or a new wish, which brings a new proposal instead of an error.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -18,9 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_base import language, latest_intent, latest_text
+from actions.slot_proposal import propose, slot_buttons
 from bot.desk.modes import checked_mode
-from bot.desk.slot_choice import closest_slots
-from bot.desk.slots import FreeSlot, free_slot, free_slot_at, next_free_slots
+from bot.desk.slots import free_slot, free_slot_at
 from bot.desk.time_parser import parse_time_wish
 from bot.handoff import answers, service
 from bot.handoff.dates import format_button, parse_slot_key, slot_key
@@ -33,8 +34,6 @@ log = logging.getLogger(__name__)
 
 CONSULTATION_FORM = "consultation_form"
 CALLBACK = "callback"  # consultation_slot when nothing is free: ticket without booking
-SHOWN = 3  # times shown per question
-CANDIDATES = 200  # free slots a wish is matched against
 NO_WORDS = {"no", "nein", "none", "keiner", "keine", "nope", "nee"}
 
 
@@ -42,10 +41,9 @@ def mode_label(domain: DomainDict, mode: Optional[str], lang: str) -> str:
     return response_text(domain, f"utter_handoff_mode_{checked_mode(mode) or 'desk'}", lang) or ""
 
 
-def options_text(slots: List[FreeSlot], domain: DomainDict, lang: str, tz: str) -> str:
-    """ "1) Tue 8 Dec, 10:00 (by phone)" lines: what "the second one" refers to."""
-    return "\n".join(f"{n}) {format_button(s.start, lang, tz)} ({mode_label(domain, s.mode, lang)})"
-                     for n, s in enumerate(slots, 1))
+def options_text(starts: Sequence[datetime], lang: str, tz: str) -> str:
+    """ "1) Tue 8 Dec, 10:00" lines: what "the second one" refers to."""
+    return "\n".join(f"{n}) {format_button(start, lang, tz)}" for n, start in enumerate(starts, 1))
 
 
 def offered_starts(tracker: Tracker, tz: str) -> List[datetime]:
@@ -66,7 +64,8 @@ class SlotChoiceValidation(HandoffDeps):
             return await self._checked(dispatcher, tracker, slot_id=int(text), mode=mode)
         offered = offered_starts(tracker, tz)
         start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, self.now())
-        if start is None and offered and answers.yes_no(text, latest_intent(tracker)):
+        if start is None and offered and len(text.split()) <= 5 and answers.yes_no(
+                text, latest_intent(tracker)):
             start = offered[0]  # "yes, I'll take it": the first (best) time offered
         if start is not None:
             return await self._checked(dispatcher, tracker, start=start, mode=mode)
@@ -116,48 +115,38 @@ class ActionAskConsultationSlot(HandoffDeps, Action):
     ) -> List[EventType]:
         lang, tz, now = language(tracker), self.settings.timezone, self.now()
         mode = checked_mode(tracker.get_slot("consultation_mode"))
+        wish_text = tracker.get_slot("time_wish")
+        wish = parse_time_wish(wish_text, lang, now) if wish_text else None
+        page = 0 if wish else int(tracker.get_slot("slot_page") or 0)
         try:
             async with self.sessionmaker() as session:
-                free = await next_free_slots(session, now, page_size=CANDIDATES, mode=mode)
-                if not free and mode:
+                proposal = await propose(session, wish, now, page, mode)
+                if not proposal.starts and page:  # after the last page, start again
+                    page, proposal = 0, await propose(session, wish, now, 0, mode)
+                if not proposal.starts and mode:
                     dispatcher.utter_message(response="utter_handoff_no_slots_in_mode",
                                              mode=mode_label(domain, mode, lang))
-                    free = await next_free_slots(session, now, page_size=CANDIDATES)
+                    proposal = await propose(session, wish, now, page)
         except service.DATABASE_ERRORS:
             log.warning("database unavailable while listing slots",
                         extra={"conversation": tracker.sender_id})
             dispatcher.utter_message(response="utter_handoff_try_again")
             return []
-        if not free:
+        if not proposal.starts:
             return self._nothing_free(dispatcher, tracker)
-        response, shown, page = self._proposal(tracker, free, lang, now)
-        buttons = [{"title": format_button(s.start, lang, tz), "payload": slot_key(s.start, tz)}
-                   for s in shown]
-        later = response_text(domain, "utter_handoff_later_dates_button", lang)
-        buttons.append({"title": later or "…", "payload": "later"})
-        dispatcher.utter_message(response=response, buttons=buttons,
-                                 options=options_text(shown, domain, lang, tz))
-        return [SlotSet("slot_page", page),
-                SlotSet("offered_slots", [slot_key(s.start, tz) for s in shown])]
-
-    @staticmethod
-    def _proposal(tracker: Tracker, free: List[FreeSlot], lang: str,
-                  now: datetime) -> tuple[str, List[FreeSlot], int]:
-        """(response, slots shown, page): for the wish, else the page of next free times."""
-        wish_text = tracker.get_slot("time_wish")
-        wish = parse_time_wish(wish_text, lang, now) if wish_text else None
         if wish is not None:
-            by_start = {s.start: s for s in free}
-            choice = closest_slots(wish, by_start, limit=SHOWN)
-            shown = [by_start[start] for start in choice.starts]
-            return ("utter_handoff_slots_for_wish" if choice.matched
-                    else "utter_handoff_no_fitting_slots"), shown, 0
-        page = int(tracker.get_slot("slot_page") or 0)
-        if page * SHOWN >= len(free):
-            page = 0  # after the last page, start again
-        shown = free[page * SHOWN:(page + 1) * SHOWN]
-        return ("utter_ask_consultation_slot" if page == 0
-                else "utter_handoff_later_slots"), shown, page
+            response = ("utter_handoff_slots_for_wish" if proposal.matched
+                        else "utter_handoff_no_fitting_slots")
+        else:
+            response = "utter_ask_consultation_slot" if page == 0 else "utter_handoff_later_slots"
+        buttons = slot_buttons(proposal.starts, lang, tz)
+        if wish is not None or proposal.more:
+            later = response_text(domain, "utter_handoff_later_dates_button", lang)
+            buttons.append({"title": later or "…", "payload": "later"})
+        dispatcher.utter_message(response=response, buttons=buttons,
+                                 options=options_text(proposal.starts, lang, tz))
+        return [SlotSet("slot_page", page),
+                SlotSet("offered_slots", [slot_key(start, tz) for start in proposal.starts])]
 
     @staticmethod
     def _nothing_free(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -23,7 +23,7 @@ _DOTTED = re.compile(r"[\w+-]+(?:\.[\w+-]+)*\.[a-z]{2,}", re.I)
 
 _NAME_LEAD = re.compile(
     r"^(?:(?:hi|hallo|hello|hey|guten tag)[,!.]?\s+)?"
-    r"(?:my name is|my name's|name is|name:|i am|i'm|this is|it's|it is|"
+    r"(?:my name is|my name's|name is|name:?|i am|i'm|this is|it's|it is|"
     r"mein name ist|ich heiße|ich heisse|ich bin|name ist|hier ist|hier spricht)\s+", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
 # Words a name never contains (greetings, answers, sentence words, form words).
@@ -54,7 +54,7 @@ _LEGAL_FORM = (r"GmbH(?:\s*&\s*Co\.?\s*KG)?|gGmbH|AG|KG|OHG|SE|UG(?:\s*\(haftung
 _COMPANY_SUFFIX = re.compile(
     rf"((?:[\w&.'’-]+\s+){{0,4}}?[\w&.'’-]+\s+(?:{_LEGAL_FORM}))(?=$|[\s,;.!?)])")
 _COMPANY_LEAD = re.compile(
-    r"\b(?i:company(?: name)? is|the company is|firma(?:name)? ist|unternehmen ist|"
+    r"\b(?i:company(?: name)?(?: is|:)?|the company is|firma(?:name)? ist|unternehmen ist|"
     r"(?:i|we) work (?:for|at)|ich arbeite (?:bei|für)|wir sind (?:die|das)?|"
     r"on behalf of|im auftrag von|from|von der firma|bei der firma|firma)\s+"
     r"([A-ZÄÖÜ0-9][\w&.'’-]*(?:\s+[A-ZÄÖÜ0-9&][\w&.'’-]*){0,4})")
@@ -64,6 +64,8 @@ _COMPANY_PHRASES = re.compile(
     r"\b(?:for (?:our|my|the) (?:company|employer|firm|business|organi[sz]ation|team|new hire|"
     r"employees?|staff)|on behalf of (?:our|my|a|the) (?:company|employer)|as (?:an? )?(?:employer|hr)|"
     r"(?:new|future) (?:hire|employee|colleague)|we are hiring|we want to hire|"
+    r"we are an? (?:company|employer|firm|business)|as an? (?:company|employer)|"
+    r"wir sind ein (?:unternehmen|arbeitgeber)|als (?:unternehmen|firma)|"
     r"für (?:unser(?:e|en)?|mein(?:e|en)?|die) (?:unternehmen|firma|arbeitgeber|mitarbeiter\w*|"
     r"personalabteilung|kolleg\w*)|als (?:arbeitgeber|personalabteilung|hr|unternehmen|firma)|"
     r"neue[nrm]? (?:mitarbeiter\w*|kolleg\w*)|wir möchten .{0,30}einstellen)\b", re.I)

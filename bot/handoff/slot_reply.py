@@ -38,6 +38,7 @@ _ORDINALS = {
     -1: r"last|letzte[nrms]?",
 }
 _ORDINAL = {index: re.compile(rf"(?:^|\b)(?:{words})(?:\b|$)", re.I) for index, words in _ORDINALS.items()}
+_ONE = re.compile(r"\bones?\b", re.I)
 _BARE_NUMBER = re.compile(r"^\s*(?:nr\.?|no\.?|nummer|number|#)?\s*([1-9])\s*[.)!]?\s*$", re.I)
 
 # What the user wants to change in the booking summary (checked in this order).
@@ -82,11 +83,12 @@ def offered_choice(text: str, offered: Sequence[datetime], language: str,
     for index, pattern in _ORDINAL.items():
         if short and pattern.search(text or "") and index < len(offered):
             return offered[index]
-    wish = parse_time_wish(text, language, now)
-    if wish is None or (wish.at is None and wish.window is None):
+    # "the Friday one": the parser would read "one" as 1:00.
+    wish = parse_time_wish(_ONE.sub(" ", text), language, now)
+    if wish is None or wish.asap:
         return None
     fitting = [start for start in offered if wish.matches(start)]
-    return fitting[0] if len(fitting) == 1 else None
+    return fitting[0] if len(fitting) == 1 else None  # "Dienstag 10 Uhr", "the Friday one"
 
 
 def summary_change(text: str) -> str | None:

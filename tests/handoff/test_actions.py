@@ -198,14 +198,15 @@ async def test_ask_slot_without_a_wish_shows_the_next_free_times(sessionmaker, s
     assert responses(d) == ["utter_ask_consultation_slot"]
     buttons = d.messages[0]["buttons"]
     assert buttons[0] == {"title": "Di., 8.12., 10:00", "payload": "2026-12-08 10:00"}
-    assert buttons[-1] == {"title": "Spätere Termine", "payload": "later"} and len(buttons) == 4
-    assert d.messages[0]["options"].startswith("1) Di., 8.12., 10:00 (vor Ort am Desk)")
-    assert events["offered_slots"] == ["2026-12-08 10:00", "2026-12-08 11:00", "2026-12-08 12:00"]
+    assert buttons[-1] == {"title": "Spätere Termine", "payload": "later"} and len(buttons) == 5
+    assert d.messages[0]["options"].startswith("1) Di., 8.12., 10:00\n2) Di., 8.12., 11:00")
+    assert events["offered_slots"] == ["2026-12-08 10:00", "2026-12-08 11:00", "2026-12-08 12:00",
+                                       "2026-12-08 13:00"]
     d = CollectingDispatcher()
     await ask.run(d, tracker({"slot_page": 1}, active_loop=FORM), DOMAIN)
     assert responses(d) == ["utter_handoff_later_slots"]
-    assert [b["payload"] for b in d.messages[0]["buttons"]][:3] == [
-        "2026-12-08 13:00", "2026-12-08 14:00", "2026-12-08 15:00"]
+    assert [b["payload"] for b in d.messages[0]["buttons"]] == [
+        "2026-12-08 14:00", "2026-12-08 15:00"]  # the last page: no "later"
 
 
 @pytest.mark.parametrize(("wish", "response", "first"), [
@@ -249,7 +250,7 @@ async def test_a_mode_wish_picks_matching_times(sessionmaker, slots, settings):
     d = CollectingDispatcher()
     await ActionAskConsultationSlot(**deps(sessionmaker, settings)).run(
         d, tracker({"consultation_mode": "phone"}, active_loop=FORM), DOMAIN)
-    assert [b["payload"] for b in d.messages[0]["buttons"]] == ["2026-12-08 14:00", "later"]
+    assert [b["payload"] for b in d.messages[0]["buttons"]] == ["2026-12-08 14:00"]
 
 
 async def test_choosing_a_button_and_a_taken_slot(sessionmaker, slots, settings):
@@ -474,3 +475,11 @@ async def test_a_misread_intent_does_not_lose_the_value(text, intent):
     said, events = await validate(text, slots, intent)
     assert events  # a value was taken: the form goes on
     assert events.get("person_name") is None
+
+
+async def test_a_topic_or_a_name_given_at_the_time_question_is_taken_without_a_miss():
+    said, events = await validate("it's about registering my address and getting a tax ID",
+                                  {"requested_slot": "consultation_slot", **CONSENTED,
+                                   "person_name": "Lucas Dubois", "email": "l@d.fr"})
+    assert said == [] and events["topic"] == "registering my address and getting a tax ID"
+    assert events.get("consultation_slot") is None and events["form_misses"] == 0

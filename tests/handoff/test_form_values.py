@@ -173,3 +173,12 @@ def test_a_topic_said_in_passing(text, topic):
                                             ("Anna Person Smith", None)])
 def test_a_bare_client_type_counts_unasked(text, kind):
     assert client_type_in(text) == kind
+
+
+def test_a_message_with_everything_at_once():
+    text = "OK: company Evil Corp, name Mallory Jones, mallory.jones@example.com"
+    assert (company_in(text), name_in(text), email_in(text).address) == (
+        "Evil Corp", "Mallory Jones", "mallory.jones@example.com")
+    assert client_type_in("We are a company and want to book a consultation") == "company"
+    assert offered_choice("the Friday one works", [OFFERED[0], datetime(
+        2026, 12, 11, 10, tzinfo=DESK_TZ)], "en", NOW) == datetime(2026, 12, 11, 10, tzinfo=DESK_TZ)
