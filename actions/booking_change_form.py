@@ -80,6 +80,19 @@ def reference_in(text: str) -> Optional[str]:
     return found if found and _DIGIT_OR_PREFIX.search(text) else None
 
 
+def yes_or_no(text: str, intent: Optional[str]) -> Optional[bool]:
+    """yes / no / None, also when a longer answer opens with it ("Nein, doch nicht, ich
+    behalte ihn", "actually no thanks, I'll keep it")."""
+    answer = answers.yes_no(text, intent)
+    if answer is None:
+        opening = text.lower().replace(",", " ").split()[:2]
+        if any(word in answers.NO for word in opening):
+            return False
+        if any(word in answers.YES for word in opening):
+            return True
+    return answer
+
+
 def answer_text(tracker: Tracker) -> str:
     """The latest message as one bounded line without control characters."""
     return clean_line(latest_text(tracker), MESSAGE_MAX)
@@ -134,7 +147,7 @@ class BookingChangeValidation(HandoffDeps, FormValidationAction, ABC):
         elif requested == "booking_new_slot":
             reading = await self.read_new_time(dispatcher, tracker, text)
         elif requested == "change_confirmed":
-            reading = self.read_confirmation(text, intent)
+            reading = await self.read_confirmation(dispatcher, tracker, text, intent)
         else:  # the form (re)starts after the lookup: nothing in this message is for it
             reading = Reading()
         if reading.values or reading.ends or requested not in MISS_RESPONSES:
@@ -210,11 +223,21 @@ class BookingChangeValidation(HandoffDeps, FormValidationAction, ABC):
             return Reading({"booking_time_wish": None, "slot_page": 0})
         return Reading({"booking_time_wish": text})  # not free then: the nearest are offered
 
-    def read_confirmation(self, text: str, intent: Optional[str]) -> Reading:
-        if "booking_new_slot" in self.steps and (_OTHER_TIME.search(text) or answers.wants_later(text)):
-            return Reading({"booking_new_slot": None, "booking_new_start": None,
-                            "booking_time_wish": None})
-        answer = answers.yes_no(text, intent)
+    async def read_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: Optional[str]
+    ) -> Reading:
+        if "booking_new_slot" in self.steps:
+            if _OTHER_TIME.search(text) or answers.wants_later(text):
+                return Reading({"booking_new_slot": None, "booking_new_start": None,
+                                "booking_time_wish": None})
+            if parse_time_wish(text, language(tracker), self.now()):
+                # A time named at the question ("10 am please"): read as the new time, and
+                # confirmed only by the next yes.
+                reading = await self.read_new_time(dispatcher, tracker, text)
+                if "booking_new_slot" not in reading.values:
+                    reading.values.update(booking_new_slot=None, booking_new_start=None)
+                return reading
+        answer = yes_or_no(text, intent)
         if answer is None and intent == self.own_intent:  # "cancel it" / "move it"
             answer = True
         if answer:

@@ -147,7 +147,9 @@ async def test_yes_confirms(text, intent):
 
 
 @pytest.mark.parametrize(("text", "intent"), [("no thanks", "deny"), ("nein", "deny"),
-                                              ("abbrechen", None)])
+                                              ("abbrechen", None),
+                                              ("Nein, doch nicht, ich behalte ihn", "nlu_fallback"),
+                                              ("actually no thanks, I'll keep it", None)])
 async def test_no_keeps_the_booking(text, intent):
     said, slots, events = await step(ValidateCancelBookingForm(), text, CONFIRMING, intent=intent)
     assert said == ["utter_booking_kept"]
@@ -260,6 +262,10 @@ async def test_move_by_a_typed_wish_then_pick_and_confirm(sessionmaker, settings
     assert (d.messages[0]["old_when"], d.messages[0]["when"]) == (
         "Tuesday, 8 December 2026, 10:00", "Tuesday, 8 December 2026, 12:00")
 
+    said, again, _ = await step(form, "12:00 please", {**confirming, "booking_offered": offered},
+                                intent="affirm", loop=MOVE)
+    assert "change_confirmed" not in again and again["requested_slot"] == "change_confirmed"
+    assert again["booking_new_slot"] == str(slots[2].id)  # a time at the question: asked again
     said, back, _ = await step(form, "another time please", confirming, loop=MOVE)
     assert back["booking_new_slot"] is None and back["requested_slot"] == "booking_new_slot"
     said, yes, _ = await step(form, "yes", confirming, intent="affirm", loop=MOVE)
