@@ -15,6 +15,7 @@ class TurnResult:
     user: str
     failures: list[str]
     reply: str
+    skipped: bool = False  # an optional turn the conversation did not need
 
     @property
     def passed(self) -> bool:
@@ -33,7 +34,13 @@ class SuiteResult:
         self.turns.extend(turns)
 
     def of(self, language: str | None = None) -> list[TurnResult]:
-        return [t for t in self.turns if language is None or self.languages[t.conversation] == language]
+        """The played (scored) turns."""
+        return [t for t in self.turns if not t.skipped
+                and (language is None or self.languages[t.conversation] == language)]
+
+    def skipped(self, language: str | None = None) -> int:
+        return sum(t.skipped and (language is None or self.languages[t.conversation] == language)
+                   for t in self.turns)
 
     def passed(self, language: str | None = None) -> int:
         return sum(t.passed for t in self.of(language))
@@ -45,6 +52,10 @@ class SuiteResult:
     @property
     def rate(self) -> float:
         return self.rate_of()
+
+    @property
+    def played(self) -> int:
+        return len(self.of())
 
     def conversations(self, language: str | None = None) -> list[str]:
         return [c for c, lang in self.languages.items() if language is None or lang == language]
@@ -82,5 +93,6 @@ def print_report(result: SuiteResult, out: TextIO) -> None:
         typed = sum(result.typed[c] for c in ids)
         print(f"{language}: turns {result.passed(language)}/{len(result.of(language))} passed "
               f"({result.rate_of(language):.1%}); conversations {result.clean_conversations(language)}"
-              f"/{len(ids)} without a failed turn; {typed} typed only", file=out)
-    print(f"all: turns {result.passed()}/{len(result.turns)} passed ({result.rate:.1%})", file=out)
+              f"/{len(ids)} without a failed turn; {typed} typed only; "
+              f"{result.skipped(language)} optional turn(s) skipped", file=out)
+    print(f"all: turns {result.passed()}/{result.played} passed ({result.rate:.1%})", file=out)

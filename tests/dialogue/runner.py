@@ -121,6 +121,9 @@ class Runner:
         results, asked = [], None
         for number, turn in enumerate(conversation.turns, 1):
             text = ctx.text(turn.user)
+            if turn.when_asks and asked != turn.when_asks:
+                results.append(TurnResult(conversation.id, number, text, [], "", skipped=True))
+                continue
             try:
                 replies = self.send(sender, text, conversation.language)
                 observation = turn_observation(replies, self.tracker(sender))

@@ -7,7 +7,8 @@ tests pass fakes. A turn passes when `check_turn` returns no failure.
 Expectation keys of a turn (all optional; every turn must get at least one reply):
   utters / not_utters     response names (Rasa 3.6 bot events' metadata.utter_action);
                           "utter_a|utter_b" in utters: either one
-  asks                    the form's requested_slot after the turn (null: no form active)
+  asks                    the form's requested_slot after the turn (null: no form active;
+                          a list: any of them)
   asks_same               true: the form asks again what it asked before the turn (resumed)
   not_asks                slot names that must not be asked in this turn
   slots                   {slot: value | null | "*" (any value) | {re: …} | {not: …} | {in: […]}}
@@ -139,7 +140,8 @@ def check_turn(expect: dict, obs: Observation, store: Store | None, ctx: Context
     for name in _list(expect.get("not_utters")):
         if name in obs.actions:
             failures.append(f"must not utter {name} {got}")
-    if "asks" in expect and obs.asks != expect["asks"]:
+    allowed = expect.get("asks") if isinstance(expect.get("asks"), list) else [expect.get("asks")]
+    if "asks" in expect and obs.asks not in allowed:
         failures.append(f"asks {expect['asks']!r} {got}")
     if expect.get("asks_same") and (obs.asks is None or obs.asks != obs.asked_before):
         failures.append(f"asks again {obs.asked_before!r} {got}")

@@ -12,6 +12,9 @@ A conversation file:
   forbid:    expectations every turn must meet (e.g. not_asks: [client_type])
   turns:
     - user: "…"              placeholders as in moments.py; `repeat: N` sends it N times over
+      when_asks: slot        optional: the user says it only while the form asks for `slot`
+                             (a step the bot may rightly skip, e.g. picking when it went
+                             straight to the summary); a skipped turn is not counted
       expect: {…}            scoring.py: the keys of a turn
 """
 
@@ -31,6 +34,7 @@ _LIST_KEYS = ("utters", "not_utters", "not_asks", "says", "not_says", "says_re",
 class Turn:
     user: str
     expect: dict
+    when_asks: str | None = None  # said only while the form asks this (else skipped)
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,8 @@ def load_conversation(path: Path, defaults: dict, root: Path = ROOT) -> Conversa
     language = data["language"]
     if language not in LANGUAGES or path.parent.name != language:
         raise ValueError(f"{path}: language {language!r} must match its folder")
-    turns = tuple(Turn(str(t["user"]) * int(t.get("repeat", 1)), t.get("expect") or {})
-                  for t in data["turns"])
+    turns = tuple(Turn(str(t["user"]) * int(t.get("repeat", 1)), t.get("expect") or {},
+                       t.get("when_asks")) for t in data["turns"])
     if not turns:
         raise ValueError(f"{path}: no turns")
     return Conversation(
