@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.domain_files import domain_files, responses
 from tests.dialogue.moments import DESK_TZ, Moment, local_start, resolve_day
 from tests.dialogue.report import SuiteResult, TurnResult, print_report
 from tests.dialogue.runner import turn_observation
@@ -172,3 +173,21 @@ def test_the_suite_files():
             for placeholder in re.findall(r"\{([a-z_]+)\.", str(turn)):
                 assert placeholder in names | {"booking"}, (conversation.id, placeholder)
     assert Path(__file__).with_name("conversations").joinpath("defaults.yml").exists()
+
+
+def test_names_the_suite_uses_exist_in_the_domain():
+    """Response and slot names follow the domain (re-aligned when it renames them)."""
+    known = set(responses())
+    slots = {name for content in domain_files().values() for name in content.get("slots") or {}}
+    slots.add("requested_slot")
+    for conversation in load_suite():
+        for turn in conversation.turns:
+            expect = merge(turn.expect, conversation.forbid)
+            for key in ("utters", "not_utters"):
+                for names in expect.get(key) or []:
+                    for name in names.split("|"):
+                        assert name in known, (conversation.id, name)
+            asked = expect.get("asks")
+            for name in [*(asked if isinstance(asked, list) else [asked]), *(expect.get("not_asks") or []),
+                         *(expect.get("slots") or {}), turn.when_asks]:
+                assert name is None or name in slots, (conversation.id, name)
