@@ -237,9 +237,11 @@ class BookingChangeValidation(HandoffDeps, FormValidationAction, ABC):
                 if "booking_new_slot" not in reading.values:
                     reading.values.update(booking_new_slot=None, booking_new_start=None)
                 return reading
+        if intent == "goodbye":  # "ok forget it, bye" is no yes: the flow is left
+            return Reading()
         answer = yes_or_no(text, intent)
-        if answer is None and intent == self.own_intent:  # "cancel it" / "move it"
-            answer = True
+        if answer is None and intent == self.own_intent and not re.search(r"\d", text):
+            answer = True  # "cancel it" / "move it"; with a number it may be a time: ask again
         if answer:
             return Reading({"change_confirmed": "yes"})
         return Reading(ends="utter_booking_kept") if answer is False else Reading()

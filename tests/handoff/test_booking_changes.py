@@ -163,8 +163,8 @@ async def test_a_topic_question_is_left_to_the_rules_beside_the_form():
     assert said == [] and events == []  # Rasa rejects the form; the aside rule answers, then back
 
 
-@pytest.mark.parametrize(("text", "intent"), [("bye", "goodbye"), ("I want to book a new consultation",
-                                                                     "request_human")])
+@pytest.mark.parametrize(("text", "intent"), [("bye", "goodbye"), ("ok forget it, bye", "goodbye"),
+                                              ("I want to book a new consultation", "request_human")])
 async def test_another_concern_leaves_the_flow_and_gives_way(text, intent):
     said, slots, events = await step(ValidateCancelBookingForm(), text, CONFIRMING, intent=intent)
     assert said == ["utter_booking_change_left"] and slots["requested_slot"] is None
@@ -266,6 +266,8 @@ async def test_move_by_a_typed_wish_then_pick_and_confirm(sessionmaker, settings
                                 intent="affirm", loop=MOVE)
     assert "change_confirmed" not in again and again["requested_slot"] == "change_confirmed"
     assert again["booking_new_slot"] == str(slots[2].id)  # a time at the question: asked again
+    said, unread, _ = await step(form, "10 am please", confirming, intent="reschedule_booking", loop=MOVE)
+    assert said == ["utter_booking_confirm_unclear"] and unread["change_confirmed"] is None
     said, back, _ = await step(form, "another time please", confirming, loop=MOVE)
     assert back["booking_new_slot"] is None and back["requested_slot"] == "booking_new_slot"
     said, yes, _ = await step(form, "yes", confirming, intent="affirm", loop=MOVE)
