@@ -85,7 +85,9 @@ def offered_choice(text: str, offered: Sequence[datetime], language: str,
             return offered[index]
     # "the Friday one": the parser would read "one" as 1:00.
     wish = parse_time_wish(_ONE.sub(" ", text), language, now)
-    if wish is None or wish.asap:
+    # A part of the day ("Tuesday afternoon") is a new wish: it gets its own proposal. A clock
+    # time, or a reference to an offered one ("the Friday one"), is a pick.
+    if wish is None or wish.asap or (wish.at is None and not _ONE.search(text)):
         return None
     fitting = [start for start in offered if wish.matches(start)]
     return fitting[0] if len(fitting) == 1 else None  # "Dienstag 10 Uhr", "the Friday one"

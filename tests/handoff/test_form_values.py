@@ -182,3 +182,9 @@ def test_a_message_with_everything_at_once():
     assert client_type_in("We are a company and want to book a consultation") == "company"
     assert offered_choice("the Friday one works", [OFFERED[0], datetime(
         2026, 12, 11, 10, tzinfo=DESK_TZ)], "en", NOW) == datetime(2026, 12, 11, 10, tzinfo=DESK_TZ)
+
+
+@pytest.mark.parametrize("text", ["Tuesday afternoon", "Dienstag vormittags", "morgen vormittag"])
+def test_a_part_of_the_day_is_a_new_wish_not_a_pick(text):
+    one_morning = [OFFERED[0], datetime(2026, 12, 9, 15, tzinfo=DESK_TZ)]
+    assert offered_choice(text, one_morning, "en" if text[0] == "T" else "de", NOW) is None
