@@ -3,6 +3,7 @@
     time_wish_in("next Tuesday morning", "en", now, asked=False) -> the wish (a time cue is in it)
     time_wish_in("Zimmer 12, 2. Stock", "de", now, asked=False)  -> None (no time cue)
     offered_choice("the second one", offered, "en", now)         -> offered[1]
+    offered_choice("10:30", offered, "de", now)                  -> the offered 10:30
     summary_change("change the e-mail")                          -> "email"
 """
 
@@ -72,7 +73,7 @@ def names_a_choice(text: str) -> bool:
 def offered_choice(text: str, offered: Sequence[datetime], language: str,
                    now: datetime) -> datetime | None:
     """The offered start the user picked: by position ("the second one", "2") or as the only
-    offered time that fits what they typed ("Dienstag 10 Uhr", "10:30")."""
+    offered time at the clock time they typed ("10:30", "the Tuesday one")."""
     if not offered:
         return None
     bare = _BARE_NUMBER.match(text or "")
@@ -85,9 +86,11 @@ def offered_choice(text: str, offered: Sequence[datetime], language: str,
             return offered[index]
     # "the Friday one": the parser would read "one" as 1:00.
     wish = parse_time_wish(_ONE.sub(" ", text), language, now)
-    # A part of the day ("Tuesday afternoon") is a new wish: it gets its own proposal. A clock
-    # time, or a reference to an offered one ("the Friday one"), is a pick.
-    if wish is None or wish.asap or (wish.at is None and not _ONE.search(text)):
+    # A wish naming a day or a part of the day ("Tuesday afternoon", "Friday at 3 pm") is a new
+    # wish: it gets its own proposal. A bare clock time ("10:30", "9 am works") or a reference
+    # to an offered time ("the Friday one") is a pick.
+    refers = bool(_ONE.search(text))
+    if wish is None or wish.asap or not (refers or wish.at and wish.days is None):
         return None
     fitting = [start for start in offered if wish.matches(start)]
     return fitting[0] if len(fitting) == 1 else None  # "Dienstag 10 Uhr", "the Friday one"

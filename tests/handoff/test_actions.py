@@ -228,7 +228,7 @@ async def test_a_typed_wish_brings_the_closest_free_times(sessionmaker, slots, s
 
 
 @pytest.mark.parametrize(("typed", "index"), [
-    ("the second one", 1), ("2", 1), ("die erste", 0), ("12:00", 2), ("Dienstag 11 Uhr", 1),
+    ("the second one", 1), ("2", 1), ("die erste", 0), ("12:00", 2), ("11 Uhr nehme ich", 1),
 ])
 async def test_a_typed_choice_of_an_offered_time_picks_it(sessionmaker, slots, settings, typed,
                                                           index):

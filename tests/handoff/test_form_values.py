@@ -132,7 +132,8 @@ OFFERED = [datetime(2026, 12, 8, h, 0, tzinfo=DESK_TZ).astimezone(timezone.utc) 
 
 @pytest.mark.parametrize(("text", "lang", "index"), [
     ("the second one", "en", 1), ("2", "en", 1), ("Nr. 3", "de", 2), ("die erste", "de", 0),
-    ("den letzten bitte", "de", 2), ("14:00", "de", 2), ("Dienstag 11 Uhr", "de", 1),
+    ("den letzten bitte", "de", 2), ("14:00", "de", 2), ("Dienstag 11 Uhr", "de", None), ("der am Dienstag um 11", "de", None),
+    ("the 11 am one", "en", 1),
     ("11 am", "en", 1), ("4", "en", None), ("Tuesday", "en", None), ("Mittwoch 10 Uhr", "de", None),
 ])
 def test_a_typed_choice_of_the_offered_times(text, lang, index):
@@ -184,7 +185,8 @@ def test_a_message_with_everything_at_once():
         2026, 12, 11, 10, tzinfo=DESK_TZ)], "en", NOW) == datetime(2026, 12, 11, 10, tzinfo=DESK_TZ)
 
 
-@pytest.mark.parametrize("text", ["Tuesday afternoon", "Dienstag vormittags", "morgen vormittag"])
+@pytest.mark.parametrize("text", ["Tuesday afternoon", "Dienstag vormittags", "morgen vormittag",
+                                  "Tuesday at 10"])
 def test_a_part_of_the_day_is_a_new_wish_not_a_pick(text):
     one_morning = [OFFERED[0], datetime(2026, 12, 9, 15, tzinfo=DESK_TZ)]
     assert offered_choice(text, one_morning, "en" if text[0] == "T" else "de", NOW) is None
