@@ -188,10 +188,10 @@ def _check_mail(expected: dict, store: Store, ctx: Context) -> list[str]:
     mails = store.mails(to, at_least=max(count, 1) if count is not None else 1)
     if count is not None and len(mails) != count:
         return [f"{count} mail(s) to {to} (got {len(mails)})"]
-    if not mails:
-        return [f"a mail to {to} (got none)"]
     if count == 0:
         return []
+    if not mails:
+        return [f"a mail to {to} (got none)"]
     mail = mails[-1]
     failures = list(_texts(expected, ctx, f"{mail.subject}\n{mail.body}", prefix="mail "))
     method, slot = expected.get("ics_method"), expected.get("ics_slot")

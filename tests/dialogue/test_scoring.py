@@ -108,6 +108,10 @@ def test_stored_ticket_mail_and_calendar():
     cancel = {"stored": {"mail": {"to": "anna.k@web.de", "ics_method": "CANCEL"}}}
     assert check_turn(cancel, observation("ok"), store, CTX) == ["iCalendar METHOD:CANCEL"]
     assert check_turn({"stored": {"ticket": False}}, observation("ok"), store, CTX)
+    none = {"stored": {"mail": {"to": "nobody@example.org", "count": 0}}}
+    assert check_turn(none, observation("ok"), store, CTX) == []
+    one = {"stored": {"mail": {"to": "anna.k@web.de", "count": 0}}}
+    assert check_turn(one, observation("ok"), store, CTX) == ["0 mail(s) to anna.k@web.de (got 1)"]
 
 
 def test_the_observation_is_the_last_turn_of_the_tracker():
