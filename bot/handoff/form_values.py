@@ -223,7 +223,8 @@ def client_type_in(text: str, asked: bool = False) -> str | None:
 
 def mode_in(text: str) -> str | None:
     """The wished consultation mode (bot.desk.modes), if exactly one is named."""
-    found = [mode for mode, pattern in _MODE_WORDS.items() if pattern.search(text or "")]
+    text = _without_addresses(text)  # "t-online.de" is no wish for a video call
+    found = [mode for mode, pattern in _MODE_WORDS.items() if pattern.search(text)]
     return found[0] if len(found) == 1 else None
 
 

@@ -98,6 +98,7 @@ def test_a_company_name_when_asked_is_the_line():
     ("online please", "video"), ("per Video", "video"), ("Can we do it on Zoom?", "video"),
     ("by phone", "phone"), ("gern telefonisch", "phone"), ("in person at the desk", "desk"),
     ("vor Ort", "desk"), ("next Tuesday", None), ("phone or video", None),
+    ("Mehmet Yilmaz, m.yilmaz@t-online.de", None),
 ])
 def test_mode(text, mode):
     assert mode_in(text) == mode
