@@ -32,7 +32,8 @@ def _calendar(mail) -> icalendar.Calendar:
 
 def test_cancel_link_from_the_mail_frees_the_slot(page, stack, mail_sink):
     async def book(session):
-        start = (utcnow() + timedelta(days=4)).replace(minute=0, second=0, microsecond=0)
+        # Minute 13: no seeded or other test's slot starts then (slot starts are unique).
+        start = (utcnow() + timedelta(days=4)).replace(minute=13, second=0, microsecond=0)
         slot = ConsultationSlot(start=start, end=start + timedelta(minutes=30), mode="phone")
         session.add(slot)
         await session.flush()
