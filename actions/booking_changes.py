@@ -30,7 +30,6 @@ from bot.desk.contact import Confirmation
 from bot.desk.time_parser import parse_time_wish
 from bot.handoff import service
 from bot.handoff.dates import format_datetime
-from bot.handoff.labels import response_text
 from bot.handoff.mail import mail_client, mail_links
 from bot.handoff.runtime import HandoffDeps
 
@@ -98,10 +97,7 @@ class ActionAskBookingNewSlot(HandoffDeps, Action):
             response = "utter_ask_booking_new_slot"
         else:
             response = "utter_booking_move_proposal" if proposal.matched else "utter_booking_move_no_fit"
-        buttons = slot_buttons(proposal.starts, lang, tz)
-        if proposal.more:
-            later = response_text(domain, "utter_handoff_later_dates_button", lang)
-            buttons.append({"title": later or "…", "payload": "later"})
+        buttons = slot_buttons(proposal.starts, lang, tz, domain, later=proposal.more)
         dispatcher.utter_message(response=response, buttons=buttons)
         return [SlotSet("slot_page", page),
                 SlotSet("booking_offered", [b["payload"] for b in buttons if b["payload"] != "later"])]

@@ -139,10 +139,8 @@ class ActionAskConsultationSlot(HandoffDeps, Action):
                         else "utter_handoff_no_fitting_slots")
         else:
             response = "utter_ask_consultation_slot" if page == 0 else "utter_handoff_later_slots"
-        buttons = slot_buttons(proposal.starts, lang, tz)
-        if wish is not None or proposal.more:
-            later = response_text(domain, "utter_handoff_later_dates_button", lang)
-            buttons.append({"title": later or "…", "payload": "later"})
+        buttons = slot_buttons(proposal.starts, lang, tz, domain,
+                               later=wish is not None or proposal.more)
         dispatcher.utter_message(response=response, buttons=buttons,
                                  options=options_text(proposal.starts, lang, tz))
         return [SlotSet("slot_page", page),

@@ -13,6 +13,7 @@ from bot.desk.slot_choice import closest_slots
 from bot.desk.slots import free_slots_between, has_more_free_slots, next_free_slots
 from bot.desk.time_wish import TimeWish
 from bot.handoff.dates import format_button, slot_key
+from bot.handoff.labels import response_text
 
 # How far around a wish free slots are looked for (the desk publishes a few weeks ahead).
 SEARCH_DAYS = 90
@@ -42,6 +43,14 @@ async def propose(
     return Proposal(choice.starts, choice.matched)
 
 
-def slot_buttons(starts: tuple[datetime, ...], language: str, tz: str) -> list[dict]:
-    return [{"title": format_button(start, language, tz), "payload": slot_key(start, tz)}
-            for start in starts]
+def slot_buttons(
+    starts: tuple[datetime, ...], language: str, tz: str, domain: dict | None = None,
+    *, later: bool = False,
+) -> list[dict]:
+    """One button per proposed time; with `later`, the "later dates" button (payload "later")."""
+    buttons = [{"title": format_button(start, language, tz), "payload": slot_key(start, tz)}
+               for start in starts]
+    if later:
+        title = response_text(domain or {}, "utter_handoff_later_dates_button", language)
+        buttons.append({"title": title or "…", "payload": "later"})
+    return buttons
