@@ -21,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import Booking, InboxMessage, IngestConversation, Ticket, TicketNote, TranscriptEntry
 from bot.db.session import checkpoint
 from bot.desk import audit, bookings, retention
-from bot.desk.rasa_events import EventStore
+from bot.desk.rasa_events import EventStore, event_stores
 from bot.desk.stored_files import (
     remove_log_lines_naming,
     remove_mails_naming,
     remove_older_than,
 )
+from bot.settings import Settings
 
 Sessionmaker = async_sessionmaker[AsyncSession]
 
@@ -38,6 +39,11 @@ class Stores:
     events: list[EventStore]
     outbox: Path | None
     logs: Path | None
+
+
+def stores_of(settings: Settings) -> Stores:
+    return Stores(event_stores(settings.tracker_db_url, settings.events_db_url),
+                  settings.mail_outbox, settings.log_dir)
 
 
 def address_key(secret: str, email: str) -> str:

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     AuditLog,
+    IngestCursor,
     Booking,
     BookingLinkUse,
     InboxMessage,
@@ -152,3 +154,25 @@ async def purge_app(
     await remove("ingest_state", delete(IngestConversation).where(
         IngestConversation.updated_at < retention.cutoff("conversations", now)))
     return counts, tickets.conversation_ids
+
+
+_CLAIM = "purge:daily"
+
+
+async def claim_day(session: AsyncSession, now: datetime) -> bool:
+    """True for the first caller of a (UTC) day: several schedulers purge once a day between
+    them (the row of `ingest_cursor` named "purge:daily" holds the day last claimed)."""
+    today = now.date().toordinal()
+    row = await session.scalar(select(IngestCursor).where(IngestCursor.name == _CLAIM)
+                               .with_for_update())
+    if row is None:
+        try:
+            async with session.begin_nested():
+                session.add(IngestCursor(name=_CLAIM, position=today))
+        except IntegrityError:  # another scheduler inserted it first
+            return False
+        return True
+    if row.position >= today:
+        return False
+    row.position = today
+    return True
