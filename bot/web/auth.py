@@ -177,7 +177,7 @@ def admin_or_token(view: Handler) -> Handler:
     async def wrapper(request: web.Request) -> web.StreamResponse:
         user = request.get(STAFF)
         if not request.get(API_TOKEN) and (user is None or user.role != "admin"):
-            raise web.HTTPForbidden(text='{"error": "admin role required"}',
+            raise web.HTTPForbidden(text='{"error": "admin_role_required"}',
                                     content_type="application/json")
         return await view(request)
 

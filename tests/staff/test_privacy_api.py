@@ -98,7 +98,8 @@ async def test_bad_input_is_refused_and_changes_nothing(client, marta, body):
     response = await client.post("/staff/api/privacy/erase", data=body,
                                  headers={**BEARER, "Content-Type": "application/json"})
     assert response.status == 400
-    assert "error" in await response.json()
+    assert (await response.json())["error"] in ("json_object_required", "email_required",
+                                                "email_invalid")
     async with marta() as session:
         assert len((await session.scalars(select(Ticket))).all()) == 2
 
