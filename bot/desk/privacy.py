@@ -165,7 +165,8 @@ async def erase(
     async with sm() as session, session.begin():
         erased = await erase_records(session, email, now)
     await checkpoint(sm)
-    counts = {**erased.counts, **await erase_elsewhere(stores, erased, email)}
+    counts = {**erased.counts, "conversations": len(erased.conversation_ids),
+              **await erase_elsewhere(stores, erased, email)}
     async with sm() as session, session.begin():
         await audit.record(session, staff_user_id, "privacy.erase", address_key(secret, email),
                            {"counts": counts}, now=now)

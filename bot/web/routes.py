@@ -43,6 +43,8 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/staff/api/tickets", api.tickets, name="staff_api_tickets")
     app.router.add_get("/staff/api/tickets/{reference}", api.ticket, name="staff_api_ticket")
     # Privacy (contracts.md; admin or bearer token): a person's data by e-mail address
+    app.router.add_get("/staff/privacy", privacy.privacy_page, name="staff_privacy")
+    app.router.add_post("/staff/privacy/erase", privacy.privacy_erase_form, name="staff_privacy_erase")
     app.router.add_get("/staff/api/privacy/export", privacy.export, name="staff_api_privacy_export")
     app.router.add_post("/staff/api/privacy/erase", privacy.erase, name="staff_api_privacy_erase")
     # Training inbox (issue 7): review real questions, export to data/nlu

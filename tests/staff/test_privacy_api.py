@@ -108,3 +108,35 @@ async def test_bad_input_is_refused_and_changes_nothing(client, marta, body):
 async def test_export_needs_a_valid_address(client, marta, query):
     response = await client.get("/staff/api/privacy/export", params=query, headers=BEARER)
     assert response.status == 400
+
+
+async def test_the_privacy_page_erases_after_confirmation_in_both_languages(client, settings, marta):
+    csrf = await log_in(client)
+    page = await client.get("/staff/privacy")
+    assert page.status == 200 and "Datenschutz" in await page.text()
+    unconfirmed = await client.post("/staff/privacy/erase", data={
+        "email": EMAIL, "csrf_token": csrf}, allow_redirects=False)
+    assert "privacy_not_confirmed" in unconfirmed.headers["Location"]
+    bad = await client.post("/staff/privacy/erase", data={
+        "email": "no address", "confirm": "yes", "csrf_token": csrf})
+    assert "gültige E-Mail-Adresse" in await bad.text()
+    async with marta() as session:
+        assert len((await session.scalars(select(Ticket))).all()) == 2  # nothing changed yet
+    done = await client.post("/staff/privacy/erase", data={
+        "email": EMAIL, "confirm": "yes", "csrf_token": csrf})
+    assert "Gelöscht: 1 Anfrage(n), 1 Gesprächsverlauf" in await done.text()
+    await client.get("/staff/lang/en")
+    english = await client.get("/staff/privacy")
+    assert "Privacy: export and erasure" in await english.text()
+    audit_page = await client.get("/staff/audit")
+    assert "data erased" in await audit_page.text()
+    no_csrf = await client.post("/staff/privacy/erase", data={"email": EMAIL, "confirm": "yes"})
+    assert no_csrf.status == 403
+
+
+async def test_staff_without_the_admin_role_see_no_privacy_page(client, marta):
+    async with marta() as session, session.begin():
+        await upsert_user(session, "staff@example.org", "another long password", role="staff")
+    await log_in(client, "staff@example.org", "another long password")
+    assert (await client.get("/staff/privacy")).status == 403
+    assert "/staff/privacy" not in await (await client.get("/staff/tickets")).text()
