@@ -108,10 +108,14 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def redact(text: str) -> str:
-    """The text with personal data replaced by placeholders, whitespace collapsed."""
-    result = _WHITESPACE.sub(" ", text).strip()
-    result = _NAMED.sub(lambda m: f"{m.group(1)} <NAME>", result)
+def replace_personal_data(text: str) -> str:
+    """The text with personal data replaced by placeholders, spacing kept (log lines)."""
+    result = _NAMED.sub(lambda m: f"{m.group(1)} <NAME>", text)
     for pattern, placeholder in RULES:
         result = pattern.sub(placeholder, result)
     return result
+
+
+def redact(text: str) -> str:
+    """The text with personal data replaced by placeholders, whitespace collapsed."""
+    return replace_personal_data(_WHITESPACE.sub(" ", text).strip())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.db.migrate import main as migrate
 from bot.settings import ENV_NAMES, PROJECT_ROOT, Settings
+from bot.tools import log_pipe
 from bot.tools.endpoints import events_db_url, tracker_db_url, write_endpoints
 from bot.tools.model import RASA, bot_env, train
 from bot.tools.seed import main as seed_demo_slots
@@ -138,14 +139,15 @@ class Stack:
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
         self.launches[name] = (cmd, env)
-        out = None
-        if self.log_dir:
-            self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-            start_new_session=True,
+        piped = subprocess.PIPE if self.log_dir else None
+        process = subprocess.Popen(
+            cmd, cwd=PROJECT_ROOT, env=env, stdout=piped,
+            stderr=subprocess.STDOUT if piped else None, start_new_session=True,
         )
+        if self.log_dir:  # through the redacting copy (bot/tools/log_pipe.py), never raw
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            log_pipe.follow(process.stdout, self.log_dir / f"{name}.log", name)
+        self.processes[name] = process
 
     def start(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
