@@ -31,7 +31,7 @@ from bot.desk.intents import topic_intents
 from bot.desk.slots import free_slot
 from bot.handoff import answers, form_values, service
 from bot.handoff.dates import format_datetime, parse_slot_key
-from bot.handoff.labels import intent_label, ranked_topic, suggested_topic
+from bot.handoff.labels import intent_label, suggested_topic, turn_topic
 from bot.handoff.mail import mail_client
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.sanitize import COMPANY_MAX, NAME_MAX, TOPIC_MAX, clean_line
@@ -63,6 +63,15 @@ def _consented(tracker: Tracker) -> bool:
 def topic_text(domain: DomainDict, topic: Optional[str], lang: str) -> str:
     """A topic intent by its label ("Blaue Karte EU"), a typed topic as typed."""
     return (intent_label(domain, topic, lang) if topic in topic_intents() else None) or topic or ""
+
+
+def _trigger_message(tracker: Tracker) -> Dict[Text, Any]:
+    """The message that started the form (Rasa keeps it with the active loop); while the form
+    is being activated, the latest message."""
+    loop = tracker.active_loop or {}
+    if loop.get("name") == FORM and loop.get("trigger_message"):
+        return loop["trigger_message"]
+    return tracker.latest_message if loop.get("name") in (None, FORM) else {}
 
 
 def _answers_the_time(text: str, tracker: Tracker) -> bool:
@@ -139,12 +148,17 @@ class ValidateConsultationForm(HandoffFormValidation):
         return {"consultation_language": wished} if wished else {}
 
     def known_values(self, tracker: Tracker) -> Dict[Text, Any]:
-        """The topic the conversation was about; the conversation language."""
-        # While the form is being activated, its activation is not in the events yet.
-        active = tracker.active_loop.get("name") == FORM
+        """The conversation language, and the topic: named in the booking request itself ("a
+        consultation about my Blue Card", read once consent is given), else what the
+        conversation was about before the form (bot.handoff.labels.suggested_topic)."""
         known = {"consultation_language": language(tracker)}
-        topic = suggested_topic(tracker.events, FORM if active else None) or (
-            None if active else ranked_topic(tracker.latest_message.get("intent_ranking") or []))
+        trigger = _trigger_message(tracker)
+        said = form_values.topic_in(trigger.get("text") or "") if _consented(tracker) else None
+        # While the form is being activated, its activation is not in the events yet.
+        active = any(e.get("event") == "active_loop" and e.get("name") == FORM
+                     for e in tracker.events)
+        topic = said or suggested_topic(tracker.events, FORM if active else None) or (
+            None if active else turn_topic(trigger))
         return {**known, "topic": topic} if topic else known
 
     def extract_consultation_slot(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -208,7 +222,11 @@ class ValidateConsultationForm(HandoffFormValidation):
     def validate_topic(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value in topic_intents():
             return {"topic": value}
-        topic = _line(value, TOPIC_MAX)
+        # "yes" / "Yes, book it" answer another question (the summary they expect), not this one.
+        typed = str(value or "")
+        intent = latest_intent(tracker) if typed == latest_text(tracker) else None
+        short_answer = len(typed.split()) <= 4 and answers.yes_no(typed, intent) is not None
+        topic = None if short_answer else _line(value, TOPIC_MAX)
         if topic is None:
             dispatcher.utter_message(response="utter_handoff_invalid_topic")
         return {"topic": topic}

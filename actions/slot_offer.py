@@ -63,7 +63,10 @@ class SlotChoiceValidation(HandoffDeps):
         if text != latest_text(tracker) and text.isdigit():
             return await self._checked(dispatcher, tracker, slot_id=int(text), mode=mode)
         offered = offered_starts(tracker, tz)
-        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, self.now())
+        standing = tracker.get_slot("time_wish")
+        standing = parse_time_wish(standing, lang, self.now()) if standing else None
+        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, self.now(),
+                                                           standing)
         if start is None and offered and len(text.split()) <= 5 and answers.yes_no(
                 text, latest_intent(tracker)):
             start = offered[0]  # "yes, I'll take it": the first (best) time offered

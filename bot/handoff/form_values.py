@@ -71,7 +71,8 @@ _COMPANY_PHRASES = re.compile(
     r"neue[nrm]? (?:mitarbeiter\w*|kolleg\w*)|wir möchten .{0,30}einstellen)\b", re.I)
 _INDIVIDUAL_PHRASES = re.compile(
     r"\b(?:for myself|for me(?: personally)?|personally|private(?:ly)?|as a private person|"
-    r"as an individual|für mich(?: selbst| privat)?|privat(?:person)?|als privatperson|"
+    r"as an individual|(?:i am|i'm) (?:an? )?(?:individual|private (?:person|individual|client))|"
+    r"für mich(?: selbst| privat)?|privat(?:person)?|als privatperson|"
     r"persönlich für mich)\b", re.I)
 
 _MODE_WORDS = {  # bot.desk.modes

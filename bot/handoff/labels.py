@@ -51,15 +51,30 @@ def intent_label(domain: dict[str, Any], intent: str, language: str | None) -> s
     return response_text(domain, label_response(intent), language)
 
 
+# Intents whose message is about a topic without being that topic's question: "what is the
+# status of my settlement permit application?" (own_case), "I need a consultation about my
+# Blue Card" (request_human). Their ranking names the topic.
+CASE_INTENTS = ("own_case", "request_human")
+
+
+def turn_topic(parse_data: dict[str, Any]) -> str | None:
+    """The topic of one user turn: its topic intent, or the likely topic of a case or booking
+    request (its ranking)."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    if intent in topic_intents():
+        return intent
+    if intent in CASE_INTENTS:
+        return ranked_topic(parse_data.get("intent_ranking") or [])
+    return None
+
+
 def suggested_topic(events: Iterable[dict[str, Any]], form: str | None = None) -> str | None:
-    """The topic the conversation was last about: the latest user turn with a topic intent,
-    before `form` was (last) activated — answers inside the form are not topics."""
+    """The topic the conversation was last about: the latest user turn about a topic
+    (turn_topic), before `form` was (last) activated — answers inside the form are not topics."""
     topic = before_form = None
     for event in events:
         if event.get("event") == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent in topic_intents():
-                topic = intent
+            topic = turn_topic(event.get("parse_data") or {}) or topic
         elif form and event.get("event") == "active_loop" and event.get("name") == form:
             before_form = topic
     return before_form if form else topic

@@ -467,6 +467,52 @@ async def test_the_topic_of_the_booking_request_itself_is_taken():
     assert events["topic"] == "residence_permit_extension"
 
 
+def _activated(trigger: dict, before: list | None = None) -> list:
+    """Events of a conversation whose consultation form `trigger` started."""
+    return [*(before or []), {"event": "user", "text": trigger["text"], "parse_data": trigger},
+            {"event": "active_loop", "name": FORM}]
+
+
+async def test_the_topic_of_the_booking_request_is_known_after_consent():
+    trigger = {"text": "I'd like to book a consultation for myself about my Blue Card",
+               "intent": {"name": "request_human"},
+               "intent_ranking": [{"name": "request_human", "confidence": 0.8}]}
+    d = CollectingDispatcher()
+    t = tracker({"requested_slot": "privacy_consent"}, "yes", "affirm",
+                events=_activated(trigger), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
+    assert events["privacy_consent"] == "yes" and events["topic"] == "my Blue Card"
+    # Its ranking, when it names no topic in words ("zur Blauen Karte").
+    trigger = {"text": "Ich möchte privat einen Beratungstermin zur Blauen Karte.",
+               "intent": {"name": "request_human"},
+               "intent_ranking": [{"name": "request_human", "confidence": 0.6},
+                                  {"name": "blue_card", "confidence": 0.3}]}
+    t = tracker({"requested_slot": "privacy_consent"}, "Ja", "affirm",
+                events=_activated(trigger), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert events["topic"] == "blue_card"
+
+
+async def test_the_topic_of_an_own_case_question_before_the_booking_is_known():
+    own_case = {"text": "I applied for my settlement permit four months ago, what is the status?",
+                "intent": {"name": "own_case"},
+                "intent_ranking": [{"name": "own_case", "confidence": 0.6},
+                                   {"name": "settlement_permit", "confidence": 0.3}]}
+    trigger = {"text": "yes, I'd like that consultation", "intent": {"name": "request_human"},
+               "intent_ranking": [{"name": "request_human", "confidence": 0.9}]}
+    before = [{"event": "user", "text": own_case["text"], "parse_data": own_case}]
+    t = tracker({"requested_slot": "privacy_consent"}, "yes, fine", "affirm",
+                events=_activated(trigger, before), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert events["topic"] == "settlement_permit"
+
+
+@pytest.mark.parametrize("text", ["yes", "Ja", "Yes, book it"])
+async def test_a_yes_at_the_topic_question_is_no_topic(text):
+    said, events = await validate(text, {"requested_slot": "topic", **CONSENTED}, "affirm")
+    assert said == ["utter_handoff_invalid_topic"] and events["topic"] is None
+
+
 @pytest.mark.parametrize(("text", "intent"), [("as soon as possible", "goodbye"),
                                               ("Privatperson", "deny")])
 async def test_a_misread_intent_does_not_lose_the_value(text, intent):

@@ -266,7 +266,10 @@ async def test_move_by_a_typed_wish_then_pick_and_confirm(sessionmaker, settings
                                 intent="affirm", loop=MOVE)
     assert "change_confirmed" not in again and again["requested_slot"] == "change_confirmed"
     assert again["booking_new_slot"] == str(slots[2].id)  # a time at the question: asked again
-    said, unread, _ = await step(form, "10 am please", confirming, intent="reschedule_booking", loop=MOVE)
+    said, other, _ = await step(form, "10 am please", confirming, intent="reschedule_booking", loop=MOVE)
+    assert other["booking_time_wish"] == "10 am please" and other["booking_new_slot"] is None
+    said, unread, _ = await step(form, "move it to 10 please", confirming,
+                                 intent="reschedule_booking", loop=MOVE)
     assert said == ["utter_booking_confirm_unclear"] and unread["change_confirmed"] is None
     said, back, _ = await step(form, "another time please", confirming, loop=MOVE)
     assert back["booking_new_slot"] is None and back["requested_slot"] == "booking_new_slot"
