@@ -170,13 +170,24 @@ def name_in(text: str, asked: bool = False) -> str | None:
 
 _TOPIC_LEAD = re.compile(
     r"\b(?:es geht um|it'?s about|it is about|this is about|regarding|concerning|"
-    r"thema(?: ist)?:?|topic(?: is)?:?|wegen|about)\s+(?P<topic>[^,;.!?\n]{3,})", re.I)
+    r"thema(?: ist)?:?|topic(?: is)?:?|wegen|about|"
+    # "ein Beratungstermin zur Blauen Karte", "a consultation on family reunification"
+    r"(?:beratung\w*|termin\w*|consultation|appointment)\s+(?:zur|zum|zu|über|on))"
+    r"\s+(?P<topic>[^,;.!?\n]{3,})", re.I)
+# A topic is no time: "Termin zum 15.", "an appointment on Monday".
+_TIME_WORDS = re.compile(
+    r"^(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag|today|tomorrow|heute|morgen|next|nächste|this|diese)", re.I)
 
 
 def topic_in(text: str) -> str | None:
-    """A topic said in passing: "es geht um meine Einbürgerung", "it's about my Blue Card"."""
-    match = _TOPIC_LEAD.search(_without_addresses(text))
-    return clean_line(match.group("topic"), TOPIC_MAX) if match else None
+    """A topic said in passing: "es geht um meine Einbürgerung", "it's about my Blue Card",
+    "Beratungstermin zur Blauen Karte"."""
+    for match in _TOPIC_LEAD.finditer(_without_addresses(text)):
+        topic = clean_line(match.group("topic"), TOPIC_MAX)
+        if not _TIME_WORDS.match(topic):
+            return topic
+    return None
 
 
 _NOT_COMPANY = {"i", "we", "ich", "wir", "for", "für", "at", "bei", "from", "von", "the", "die", "der"}

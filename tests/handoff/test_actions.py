@@ -482,8 +482,8 @@ async def test_the_topic_of_the_booking_request_is_known_after_consent():
                 events=_activated(trigger), active_loop=FORM, trigger=trigger)
     events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
     assert events["privacy_consent"] == "yes" and events["topic"] == "my Blue Card"
-    # Its ranking, when it names no topic in words ("zur Blauen Karte").
-    trigger = {"text": "Ich möchte privat einen Beratungstermin zur Blauen Karte.",
+    # Its ranking, when it names no topic after "about", "zur", "wegen"….
+    trigger = {"text": "Meine Blaue Karte läuft bald ab, ich brauche einen Termin",
                "intent": {"name": "request_human"},
                "intent_ranking": [{"name": "request_human", "confidence": 0.6},
                                   {"name": "blue_card", "confidence": 0.3}]}

@@ -169,6 +169,10 @@ def test_the_name_part_of_a_longer_message(text, name):
     ("Mehmet Yilmaz, m.yilmaz@t-online.de, es geht um meine Einbürgerung.", "meine Einbürgerung"),
     ("it's about my Blue Card application", "my Blue Card application"),
     ("Anna Kowalski, anna.k@web.de", None),
+    ("Ich möchte privat einen Beratungstermin zur Blauen Karte.", "Blauen Karte"),
+    ("a consultation on family reunification, please", "family reunification"),
+    ("Termin zum 15. bitte", None),
+    ("Can I have an appointment on Monday?", None),
 ])
 def test_a_topic_said_in_passing(text, topic):
     assert topic_in(text) == topic
