@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -58,14 +59,55 @@ CASE_INTENTS = ("own_case", "request_human")
 
 
 def turn_topic(parse_data: dict[str, Any]) -> str | None:
-    """The topic of one user turn: its topic intent, or the likely topic of a case or booking
-    request (its ranking)."""
+    """The topic of one user turn: its topic intent, or the topic of a case or booking request
+    (likely enough in its ranking, or named in its words)."""
     intent = (parse_data.get("intent") or {}).get("name")
     if intent in topic_intents():
         return intent
     if intent in CASE_INTENTS:
-        return ranked_topic(parse_data.get("intent_ranking") or [])
+        return ranked_topic(parse_data.get("intent_ranking") or []) or named_topic(
+            parse_data.get("text") or "")
     return None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LABEL_FILLER = {"and", "und", "the", "of", "des", "der", "die", "das", "für", "for", "zur", "zum"}
+
+
+def _stem(word: str) -> str:
+    """What a word of a label must start with in the text: "blaue" -> "blau" (Blauen), "permit"
+    -> "permi" (permits)."""
+    return word[:max(3, len(word) - 1)]
+
+
+@cache
+def _label_stems() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(topic, stems of one of its labels) for every de and en label of a topic intent."""
+    found = []
+    for name, variations in domain_labels()["responses"].items():
+        topic = name[len(LABEL_PREFIX):]
+        if topic not in topic_intents():
+            continue
+        for variation in variations:
+            words = [w for w in _LETTERS.findall((variation.get("text") or "").lower())
+                     if len(w) >= 3 and w not in _LABEL_FILLER]
+            if words:
+                found.append((topic, tuple(_stem(w) for w in words)))
+    return tuple(found)
+
+
+def named_topic(text: str) -> str | None:
+    """The topic whose label the text names word by word ("my settlement permit application"
+    -> settlement_permit, "zur Blauen Karte" -> blue_card); None when none or two topics fit."""
+    words = _LETTERS.findall((text or "").lower())
+    fits: dict[str, int] = {}
+    for topic, stems in _label_stems():
+        if all(any(w.startswith(stem) for w in words) for stem in stems):
+            fits[topic] = max(fits.get(topic, 0), len(stems))
+    best = sorted(fits.items(), key=lambda item: -item[1])
+    if not best or len(best) > 1 and best[0][1] == best[1][1]:
+        return None
+    return best[0][0]
 
 
 def suggested_topic(events: Iterable[dict[str, Any]], form: str | None = None) -> str | None:
