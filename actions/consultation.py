@@ -13,6 +13,7 @@ otherwise.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -72,6 +73,18 @@ def _trigger_message(tracker: Tracker) -> Dict[Text, Any]:
     if loop.get("name") == FORM and loop.get("trigger_message"):
         return loop["trigger_message"]
     return tracker.latest_message if loop.get("name") in (None, FORM) else {}
+
+
+# Words that make a "yes" at the summary a change ("ja, aber lieber einen anderen Tag").
+_CHANGE_WORDS = re.compile(
+    r"\b(?:change|ändern|änder\w*|correct|korrigier\w*|wrong|falsch\w*|another|other|"
+    r"different|andere[nmrs]?|lieber|rather|instead|statt|but|aber|not|nicht)\b", re.I)
+
+
+def _confirms(text: str, tracker: Tracker) -> bool:
+    """A yes to the summary that changes nothing: "Ja, buchen Sie den Termin", "yes, the one at
+    14" (naming what is shown is no change)."""
+    return bool(answers.yes_no(text, latest_intent(tracker))) and not _CHANGE_WORDS.search(text)
 
 
 def _answers_the_time(text: str, tracker: Tracker) -> bool:
@@ -153,7 +166,14 @@ class ValidateConsultationForm(HandoffFormValidation):
         conversation was about before the form (bot.handoff.labels.suggested_topic)."""
         known = {"consultation_language": language(tracker)}
         trigger = _trigger_message(tracker)
-        said = form_values.topic_in(trigger.get("text") or "") if _consented(tracker) else None
+        asked_for = trigger.get("text") or ""
+        said = None
+        if _consented(tracker):  # what the booking request itself said, now that it may be kept
+            said = form_values.topic_in(asked_for)
+            known.update({slot: value for slot, value in (
+                ("company_name", form_values.company_in(asked_for)),
+                ("person_name", form_values.name_in(asked_for)),
+                ("email", form_values.email_in(asked_for).address)) if value})
         # While the form is being activated, its activation is not in the events yet.
         active = any(e.get("event") == "active_loop" and e.get("name") == FORM
                      for e in tracker.events)
@@ -175,6 +195,8 @@ class ValidateConsultationForm(HandoffFormValidation):
         if wish:
             found["time_wish"] = clean_line(text, 300)
         if found and _asked(tracker, "booking_confirmed"):
+            if _confirms(text, tracker):
+                return {}  # "yes, the one at 14": the time shown is confirmed, not changed
             found.update(consultation_slot=None, slot_page=0)
         return found
 
@@ -249,7 +271,7 @@ class ValidateConsultationForm(HandoffFormValidation):
         """Yes books; a named item ("change the e-mail", "another time") is asked again."""
         text = str(value or "")
         change = summary_change(text)
-        if change is None and answers.yes_no(text, latest_intent(tracker)):
+        if _confirms(text, tracker):
             return {"booking_confirmed": "yes"}
         if tracker.slots.get("consultation_slot") is None or form_values.email_in(text).address:
             return {"booking_confirmed": None}  # a new time wish or address was typed

@@ -24,7 +24,8 @@ _DOTTED = re.compile(r"[\w+-]+(?:\.[\w+-]+)*\.[a-z]{2,}", re.I)
 _NAME_LEAD = re.compile(
     r"^(?:(?:hi|hallo|hello|hey|guten tag)[,!.]?\s+)?"
     r"(?:my name is|my name's|name is|name:?|i am|i'm|this is|it's|it is|"
-    r"mein name ist|ich heiße|ich heisse|ich bin|name ist|hier ist|hier spricht)\s+", re.I)
+    r"mein name ist|ich heiße|ich heisse|ich bin|name ist|hier ist|hier spricht|"
+    r"(?:the )?contact(?: person)? is|ansprechpartner(?:in)? ist|kontakt(?:person)? ist)\s+", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
 # Words a name never contains (greetings, answers, sentence words, form words).
 _NOT_NAME = {
@@ -190,7 +191,9 @@ def topic_in(text: str) -> str | None:
     return None
 
 
-_NOT_COMPANY = {"i", "we", "ich", "wir", "for", "für", "at", "bei", "from", "von", "the", "die", "der"}
+_NOT_COMPANY = {"i", "we", "ich", "wir", "for", "für", "at", "bei", "from", "von", "the", "die", "der",
+                # words that introduce the name ("Firma Nippon Trading GmbH")
+                "firma", "company", "unternehmen", "arbeitgeber", "employer"}
 
 
 def _capitalised_run(words: list[str]) -> str:

@@ -97,13 +97,17 @@ def _label_stems() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def named_topic(text: str) -> str | None:
-    """The topic whose label the text names word by word ("my settlement permit application"
-    -> settlement_permit, "zur Blauen Karte" -> blue_card); None when none or two topics fit."""
+    """The topic whose label the text names ("my settlement permit application" ->
+    settlement_permit, "zur Blauen Karte" -> blue_card, "mein Aufenthaltstitel läuft ab" ->
+    residence_permit_extension): at least half of a label, counted in letters, so the long
+    words weigh ("work permit" is not "Settlement permit"); None when none or two fit best."""
     words = _LETTERS.findall((text or "").lower())
-    fits: dict[str, int] = {}
+    fits: dict[str, float] = {}
     for topic, stems in _label_stems():
-        if all(any(w.startswith(stem) for w in words) for stem in stems):
-            fits[topic] = max(fits.get(topic, 0), len(stems))
+        named = sum(len(stem) for stem in stems if any(w.startswith(stem) for w in words))
+        share = named / sum(len(stem) for stem in stems)
+        if share >= 0.5:
+            fits[topic] = max(fits.get(topic, 0.0), share)
     best = sorted(fits.items(), key=lambda item: -item[1])
     if not best or len(best) > 1 and best[0][1] == best[1][1]:
         return None

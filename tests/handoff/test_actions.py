@@ -493,6 +493,28 @@ async def test_the_topic_of_the_booking_request_is_known_after_consent():
     assert events["topic"] == "blue_card"
 
 
+async def test_a_company_named_in_the_booking_request_is_taken_once_consent_is_given():
+    trigger = {"text": "Wir möchten als Arbeitgeber einen Termin, Firma Nippon Trading Europe GmbH.",
+               "intent": {"name": "request_human"}, "intent_ranking": []}
+    before = tracker({"requested_slot": "privacy_consent"}, "Einverstanden", "affirm",
+                     events=_activated(trigger), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(CollectingDispatcher(), before, DOMAIN))
+    assert events["company_name"] == "Nippon Trading Europe GmbH"
+    assert events["requested_slot"] == "person_name"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("Ja, buchen Sie den Termin", "affirm"),
+                                              ("yes, the one at 14", "affirm")])
+async def test_a_yes_at_the_summary_that_names_what_is_shown_books(text, intent):
+    slots = {"requested_slot": "booking_confirmed", **CONSENTED, "person_name": "Ada Lovelace",
+             "email": "ada@example.org", "consultation_slot": "7", "client_type": "individual",
+             "topic": "blue_card", "consultation_language": "en"}
+    said, events = await validate(text, slots, intent)
+    assert events["booking_confirmed"] == "yes" and events.get("consultation_slot", "7") == "7"
+    said, events = await validate("yes, but another day", slots, "affirm")
+    assert events.get("booking_confirmed") is None and events["consultation_slot"] is None
+
+
 async def test_the_topic_of_an_own_case_question_before_the_booking_is_known():
     own_case = {"text": "I applied for my settlement permit four months ago, what is the status?",
                 "intent": {"name": "own_case"},

@@ -82,6 +82,8 @@ def test_header_injection_leaves_only_the_address():
     ("privat", False, "individual", None),
     ("als Privatperson", False, "individual", None),
     ("I'm an individual, my name is John Miller", False, "individual", None),
+    ("Wir möchten als Arbeitgeber einen Termin, Firma Nippon Trading Europe GmbH.", False,
+     "company", "Nippon Trading Europe GmbH"),
     ("I am a private person", False, "individual", None),
     ("Unternehmen", True, "company", None),
     ("Individual", True, "individual", None),
@@ -160,6 +162,7 @@ def test_what_to_change_in_the_summary(text, slot):
     ("For my company. Li Wei, li.wei@example.cn", "Li Wei"),
     ("The company is Acme Logistics GmbH, I'm Tom Becker from HR, tom.becker@acme-logistics.de",
      "Tom Becker"),
+    ("Ansprechpartner ist Frank Lehmann, Mail f.lehmann@nippon-trading.eu", "Frank Lehmann"),
 ])
 def test_the_name_part_of_a_longer_message(text, name):
     assert name_in(text) == name
