@@ -25,6 +25,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff_base import (
     HandoffFormValidation, checked_email, cleared, language, latest_intent, latest_text,
 )
+from actions.booking_change_form import yes_or_no
 from actions.form_base import is_aside
 from actions.slot_offer import CALLBACK, CONSULTATION_FORM, mode_label
 from bot.desk.contact import Contact
@@ -84,7 +85,7 @@ _CHANGE_WORDS = re.compile(
 def _confirms(text: str, tracker: Tracker) -> bool:
     """A yes to the summary that changes nothing: "Ja, buchen Sie den Termin", "yes, the one at
     14" (naming what is shown is no change)."""
-    return bool(answers.yes_no(text, latest_intent(tracker))) and not _CHANGE_WORDS.search(text)
+    return bool(yes_or_no(text, latest_intent(tracker))) and not _CHANGE_WORDS.search(text)
 
 
 def _answers_the_time(text: str, tracker: Tracker) -> bool:

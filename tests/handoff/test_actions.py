@@ -504,6 +504,7 @@ async def test_a_company_named_in_the_booking_request_is_taken_once_consent_is_g
 
 
 @pytest.mark.parametrize(("text", "intent"), [("Ja, buchen Sie den Termin", "affirm"),
+                                              ("Ja, buchen Sie den Termin", "request_human"),
                                               ("yes, the one at 14", "affirm")])
 async def test_a_yes_at_the_summary_that_names_what_is_shown_books(text, intent):
     slots = {"requested_slot": "booking_confirmed", **CONSENTED, "person_name": "Ada Lovelace",
