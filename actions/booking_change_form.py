@@ -196,7 +196,9 @@ class BookingChangeValidation(HandoffDeps, FormValidationAction, ABC):
         shown = (parse_slot_key(str(key), tz) for key in tracker.get_slot("booking_offered") or [])
         offered = [start for start in shown if start]
         # A clicked button, or one of the times shown picked by typing ("the second one").
-        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, now)
+        standing = tracker.get_slot("booking_time_wish")
+        standing = parse_time_wish(standing, lang, now) if standing else None
+        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, now, standing)
         clicked = start is not None
         if not clicked:
             wish = parse_time_wish(text, lang, now)

@@ -10,6 +10,7 @@ bookings.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import ABC, abstractmethod
 from datetime import datetime
@@ -23,7 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking_change_form import FORM_SLOTS
 from actions.handoff_base import cleared, language
-from actions.slot_proposal import propose, slot_buttons
+from actions.slot_proposal import offer, slot_buttons
 from bot.desk.booking_links import request_links
 from bot.desk.bookings import BookingNotFound
 from bot.desk.contact import Confirmation
@@ -36,6 +37,14 @@ from bot.handoff.runtime import HandoffDeps
 log = logging.getLogger(__name__)
 
 RESCHEDULE_FORM = "reschedule_booking_form"
+# Links mails still being prepared (kept referenced until done; tests await them).
+LINK_JOBS: set[asyncio.Task] = set()
+
+
+async def links_sent() -> None:
+    """Until every pending links mail is out."""
+    while LINK_JOBS:
+        await asyncio.gather(*LINK_JOBS)
 
 
 def _moment(value: Optional[str]) -> Optional[datetime]:
@@ -74,16 +83,10 @@ class ActionAskBookingNewSlot(HandoffDeps, Action):
         wish_text = tracker.get_slot("booking_time_wish")
         wish = parse_time_wish(wish_text, lang, now) if wish_text else None
         page = int(tracker.get_slot("slot_page") or 0)
-        try:
-            async with self.sessionmaker() as session:
-                proposal = await propose(session, wish, now, page)
-                if not proposal.starts and page:
-                    page, proposal = 0, await propose(session, None, now)
-        except service.DATABASE_ERRORS:
-            log.warning("database unavailable while listing slots",
-                        extra={"conversation": tracker.sender_id})
-            dispatcher.utter_message(response="utter_handoff_try_again")
+        offered = await offer(self.sessionmaker, wish, now, page, None, dispatcher, tracker)
+        if offered is None:
             return []
+        proposal, page = offered.proposal, offered.page
         if not proposal.starts:
             dispatcher.utter_message(response="utter_handoff_no_slots_to_reschedule")
             return [*cleared(FORM_SLOTS), SlotSet(REQUESTED_SLOT, None)]
@@ -164,17 +167,22 @@ class BookingChangeAction(HandoffDeps, Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
         address: str,
     ) -> None:
+        # The same answer, at once, with or without bookings: the lookup and the mails run
+        # after the reply, so neither the text nor the time it takes reveals an address.
+        dispatcher.utter_message(response="utter_booking_links_sent")
+        job = asyncio.create_task(self._mail_links(tracker.sender_id, domain, address))
+        LINK_JOBS.add(job)
+        job.add_done_callback(LINK_JOBS.discard)
+
+    async def _mail_links(self, conversation: str, domain: DomainDict, address: str) -> None:
         try:
             async with self.sessionmaker() as session:
                 bookings = await request_links(session, address, self.now())
         except service.DATABASE_ERRORS:
-            log.warning("database unavailable at a links request",
-                        extra={"conversation": tracker.sender_id})
-            dispatcher.utter_message(response="utter_handoff_try_again")
+            log.warning("database unavailable at a links request; no links sent",
+                        extra={"conversation": conversation})
             return
         await mail_links(self.settings, bookings, domain)
-        # The same answer with or without bookings: the chat reveals nothing about an address.
-        dispatcher.utter_message(response="utter_booking_links_sent")
 
     @abstractmethod
     async def change(

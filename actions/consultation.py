@@ -13,6 +13,7 @@ otherwise.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +25,7 @@ from rasa_sdk.types import DomainDict
 from actions.handoff_base import (
     HandoffFormValidation, checked_email, cleared, language, latest_intent, latest_text,
 )
+from actions.booking_change_form import yes_or_no
 from actions.form_base import is_aside
 from actions.slot_offer import CALLBACK, CONSULTATION_FORM, mode_label
 from bot.desk.contact import Contact
@@ -31,7 +33,7 @@ from bot.desk.intents import topic_intents
 from bot.desk.slots import free_slot
 from bot.handoff import answers, form_values, service
 from bot.handoff.dates import format_datetime, parse_slot_key
-from bot.handoff.labels import intent_label, ranked_topic, suggested_topic
+from bot.handoff.labels import intent_label, suggested_topic, turn_topic
 from bot.handoff.mail import mail_client
 from bot.handoff.runtime import HandoffDeps
 from bot.handoff.sanitize import COMPANY_MAX, NAME_MAX, TOPIC_MAX, clean_line
@@ -63,6 +65,27 @@ def _consented(tracker: Tracker) -> bool:
 def topic_text(domain: DomainDict, topic: Optional[str], lang: str) -> str:
     """A topic intent by its label ("Blaue Karte EU"), a typed topic as typed."""
     return (intent_label(domain, topic, lang) if topic in topic_intents() else None) or topic or ""
+
+
+def _trigger_message(tracker: Tracker) -> Dict[Text, Any]:
+    """The message that started the form (Rasa keeps it with the active loop); while the form
+    is being activated, the latest message."""
+    loop = tracker.active_loop or {}
+    if loop.get("name") == FORM and loop.get("trigger_message"):
+        return loop["trigger_message"]
+    return tracker.latest_message if loop.get("name") in (None, FORM) else {}
+
+
+# Words that make a "yes" at the summary a change ("ja, aber lieber einen anderen Tag").
+_CHANGE_WORDS = re.compile(
+    r"\b(?:change|ändern|änder\w*|correct|korrigier\w*|wrong|falsch\w*|another|other|"
+    r"different|andere[nmrs]?|lieber|rather|instead|statt|but|aber|not|nicht)\b", re.I)
+
+
+def _confirms(text: str, tracker: Tracker) -> bool:
+    """A yes to the summary that changes nothing: "Ja, buchen Sie den Termin", "yes, the one at
+    14" (naming what is shown is no change)."""
+    return bool(yes_or_no(text, latest_intent(tracker))) and not _CHANGE_WORDS.search(text)
 
 
 def _answers_the_time(text: str, tracker: Tracker) -> bool:
@@ -139,12 +162,24 @@ class ValidateConsultationForm(HandoffFormValidation):
         return {"consultation_language": wished} if wished else {}
 
     def known_values(self, tracker: Tracker) -> Dict[Text, Any]:
-        """The topic the conversation was about; the conversation language."""
-        # While the form is being activated, its activation is not in the events yet.
-        active = tracker.active_loop.get("name") == FORM
+        """The conversation language, and the topic: named in the booking request itself ("a
+        consultation about my Blue Card", read once consent is given), else what the
+        conversation was about before the form (bot.handoff.labels.suggested_topic)."""
         known = {"consultation_language": language(tracker)}
-        topic = suggested_topic(tracker.events, FORM if active else None) or (
-            None if active else ranked_topic(tracker.latest_message.get("intent_ranking") or []))
+        trigger = _trigger_message(tracker)
+        asked_for = trigger.get("text") or ""
+        said = None
+        if _consented(tracker):  # what the booking request itself said, now that it may be kept
+            said = form_values.topic_in(asked_for)
+            known.update({slot: value for slot, value in (
+                ("company_name", form_values.company_in(asked_for)),
+                ("person_name", form_values.name_in(asked_for)),
+                ("email", form_values.email_in(asked_for).address)) if value})
+        # While the form is being activated, its activation is not in the events yet.
+        active = any(e.get("event") == "active_loop" and e.get("name") == FORM
+                     for e in tracker.events)
+        topic = said or suggested_topic(tracker.events, FORM if active else None) or (
+            None if active else turn_topic(trigger))
         return {**known, "topic": topic} if topic else known
 
     def extract_consultation_slot(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -161,6 +196,8 @@ class ValidateConsultationForm(HandoffFormValidation):
         if wish:
             found["time_wish"] = clean_line(text, 300)
         if found and _asked(tracker, "booking_confirmed"):
+            if _confirms(text, tracker):
+                return {}  # "yes, the one at 14": the time shown is confirmed, not changed
             found.update(consultation_slot=None, slot_page=0)
         return found
 
@@ -208,7 +245,11 @@ class ValidateConsultationForm(HandoffFormValidation):
     def validate_topic(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value in topic_intents():
             return {"topic": value}
-        topic = _line(value, TOPIC_MAX)
+        # "yes" / "Yes, book it" answer another question (the summary they expect), not this one.
+        typed = str(value or "")
+        intent = latest_intent(tracker) if typed == latest_text(tracker) else None
+        short_answer = len(typed.split()) <= 4 and answers.yes_no(typed, intent) is not None
+        topic = None if short_answer else _line(value, TOPIC_MAX)
         if topic is None:
             dispatcher.utter_message(response="utter_handoff_invalid_topic")
         return {"topic": topic}
@@ -231,7 +272,7 @@ class ValidateConsultationForm(HandoffFormValidation):
         """Yes books; a named item ("change the e-mail", "another time") is asked again."""
         text = str(value or "")
         change = summary_change(text)
-        if change is None and answers.yes_no(text, latest_intent(tracker)):
+        if _confirms(text, tracker):
             return {"booking_confirmed": "yes"}
         if tracker.slots.get("consultation_slot") is None or form_values.email_in(text).address:
             return {"booking_confirmed": None}  # a new time wish or address was typed

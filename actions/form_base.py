@@ -112,9 +112,10 @@ class GivingWayFormValidation(FormValidationAction, ABC):
             if is_aside(tracker, requested):
                 return []  # nothing extracted: Rasa rejects the form, a rule takes over
             extracted = [SlotSet(requested, latest_text(tracker))]
+        tracker.add_slots(extracted)  # known values may depend on them (consent given now)
         known = [SlotSet(slot, value) for slot, value in self.known_values(tracker).items()
                  if tracker.get_slot(slot) is None and slot not in {e["name"] for e in extracted}]
-        tracker.add_slots([*extracted, *known])
+        tracker.add_slots(known)
         said = len(dispatcher.messages)
         events = await self._extract_validation_events(dispatcher, tracker, domain)
         validated = {event["name"] for event in events}

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_base import language, latest_intent, latest_text
-from actions.slot_proposal import propose, slot_buttons
+from actions.slot_proposal import offer, slot_buttons
 from bot.desk.modes import checked_mode
 from bot.desk.slots import free_slot, free_slot_at
 from bot.desk.time_parser import parse_time_wish
@@ -63,7 +63,10 @@ class SlotChoiceValidation(HandoffDeps):
         if text != latest_text(tracker) and text.isdigit():
             return await self._checked(dispatcher, tracker, slot_id=int(text), mode=mode)
         offered = offered_starts(tracker, tz)
-        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, self.now())
+        standing = tracker.get_slot("time_wish")
+        standing = parse_time_wish(standing, lang, self.now()) if standing else None
+        start = parse_slot_key(text, tz) or offered_choice(text, offered, lang, self.now(),
+                                                           standing)
         if start is None and offered and len(text.split()) <= 5 and answers.yes_no(
                 text, latest_intent(tracker)):
             start = offered[0]  # "yes, I'll take it": the first (best) time offered
@@ -118,20 +121,13 @@ class ActionAskConsultationSlot(HandoffDeps, Action):
         wish_text = tracker.get_slot("time_wish")
         wish = parse_time_wish(wish_text, lang, now) if wish_text else None
         page = 0 if wish else int(tracker.get_slot("slot_page") or 0)
-        try:
-            async with self.sessionmaker() as session:
-                proposal = await propose(session, wish, now, page, mode)
-                if not proposal.starts and page:  # after the last page, start again
-                    page, proposal = 0, await propose(session, wish, now, 0, mode)
-                if not proposal.starts and mode:
-                    dispatcher.utter_message(response="utter_handoff_no_slots_in_mode",
-                                             mode=mode_label(domain, mode, lang))
-                    proposal = await propose(session, wish, now, page)
-        except service.DATABASE_ERRORS:
-            log.warning("database unavailable while listing slots",
-                        extra={"conversation": tracker.sender_id})
-            dispatcher.utter_message(response="utter_handoff_try_again")
+        offered = await offer(self.sessionmaker, wish, now, page, mode, dispatcher, tracker)
+        if offered is None:
             return []
+        proposal, page = offered.proposal, offered.page
+        if offered.mode_missing:
+            dispatcher.utter_message(response="utter_handoff_no_slots_in_mode",
+                                     mode=mode_label(domain, mode, lang))
         if not proposal.starts:
             return self._nothing_free(dispatcher, tracker)
         if wish is not None:

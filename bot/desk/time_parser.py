@@ -58,6 +58,8 @@ def _merge(now: datetime, found: time_rules.Findings, base: TimeWish | None) -> 
     asap = found.asap or bool(base and base.asap)
     if not (days or window or at or asap):
         return None
+    if found.deadline and days:
+        days = (min(local(now).date(), days[0]), days[1])
     return TimeWish(now, days, window=window, at=at, asap=asap, part=part)
 
 

@@ -65,12 +65,16 @@ def _window_patterns(lang: str) -> list[tuple[re.Pattern, str]]:
          "past noon"),
         (re.compile(rf"\b(?:zwischen|between)\s+{t}\s+(?:und|and)\s+{t}"), "range"),
         (re.compile(rf"\b(?:von|from)\s+{t}\s*(?:bis|to|till|until|-)\s*{t}"), "range"),
-        (re.compile(rf"\b(?:ab|nach|frühestens\s+um|after|not\s+before)\s+{t}"), "after"),
+        (re.compile(rf"\b(?:ab|nach|frühestens\s+um|after|from|not\s+before)\s+{t}"), "after"),
         (re.compile(rf"\b(?:vor|bis|spätestens\s+um|before|by|until|till)\s+{t}"), "before"),
     ]
 
 
 _WINDOWS = {lang: _window_patterns(lang) for lang in _SUFFIX}
+# A clock time that says it is one: "um 10", "at 3", "10:30", "10 Uhr", "10 am". The library
+# misses some ("10 am please") or reads them as a date ("at 10 am please": the 10th).
+_CLOCKS = {lang: re.compile(rf"(?:\b(?P<lead>um|at|gegen|around)\s+)?{_clock(lang)}")
+           for lang in _SUFFIX}
 _NOON_WINDOWS = {"forenoon": (0, 12 * 60), "past noon": (12 * 60, DAY_MINUTES)}
 
 # "at noon" is a clock time; "mittags" / "at lunchtime" is a part of the day.
@@ -125,6 +129,14 @@ def grounded(text: str) -> bool:
     return bool(_GROUNDED.search(text))
 
 
+# "my permit expires next week", "läuft in drei Wochen ab": the day named is a deadline, so the
+# wish is any day until then (with "as soon as possible": the earliest), not that day.
+_DEADLINE = re.compile(
+    r"\b(?:läuft|laufen)\b[^,.;!?]{0,40}?\bab\b|\b(?:abläuft|ablaufen|ausläuft|auslaufen|endet"
+    r"|enden|gültig\s+bis|befristet\s+bis|frist)\b|\bexpir(?:es|e|ed|ing|y)\b|\bruns?\s+out\b"
+    r"|\bends?\b|\bvalid\s+(?:until|till)\b|\bdeadline\b|\bdue\b")
+
+
 @dataclass
 class Findings:
     """What the rules found in a text; `rest` is the text with their phrases blanked out."""
@@ -136,6 +148,7 @@ class Findings:
     at: time | None = None
     days: tuple[date, date] | None = None
     week: bool = False  # `days` is a whole week: a weekday read by the library falls in it
+    deadline: bool = False  # the day(s) named are a deadline: the wish is any day until then
 
     def take(self, match: re.Match) -> None:
         self.rest = self.rest[:match.start()] + " " * len(match.group(0)) + self.rest[match.end():]
@@ -169,6 +182,18 @@ def _window(findings: Findings, lang: str) -> None:
             findings.window = (first, DAY_MINUTES) if kind == "after" else (0, first)
         findings.take(match)
         return
+
+
+def _at(findings: Findings, lang: str) -> None:
+    for match in _CLOCKS[lang].finditer(findings.rest):
+        hour, minute, dotted, suffix = match.group(2, 3, 4, 5)
+        if not (match.group("lead") or minute or suffix):
+            continue  # a bare number ("Zimmer 12") is no time
+        minutes = _minutes(hour, minute or dotted, suffix)
+        if minutes is not None and minutes < DAY_MINUTES:
+            findings.at = time(minutes // 60, minutes % 60)
+            findings.take(match)
+            return
 
 
 def _part(findings: Findings, today: date) -> None:
@@ -209,12 +234,15 @@ def _days(findings: Findings, today: date) -> None:
 
 def find(text: str, lang: str, today: date) -> Findings:
     """Apply every rule to `text` (cleaned, lower case); `today` is the local date."""
-    findings = Findings(rest=text)
+    findings = Findings(rest=text, deadline=bool(_DEADLINE.search(text)))
     _first(_GREETING, findings)
     while _first(_NEXT_WEEKDAY, findings):
         pass
     findings.asap = bool(_first(_ASAP, findings))
-    _window(findings, lang if lang in _WINDOWS else "en")
+    lang = lang if lang in _WINDOWS else "en"
+    _window(findings, lang)
     _part(findings, today)
+    if findings.at is None:
+        _at(findings, lang)
     _days(findings, today)
     return findings

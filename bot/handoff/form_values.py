@@ -24,7 +24,8 @@ _DOTTED = re.compile(r"[\w+-]+(?:\.[\w+-]+)*\.[a-z]{2,}", re.I)
 _NAME_LEAD = re.compile(
     r"^(?:(?:hi|hallo|hello|hey|guten tag)[,!.]?\s+)?"
     r"(?:my name is|my name's|name is|name:?|i am|i'm|this is|it's|it is|"
-    r"mein name ist|ich heiße|ich heisse|ich bin|name ist|hier ist|hier spricht)\s+", re.I)
+    r"mein name ist|ich heiße|ich heisse|ich bin|name ist|hier ist|hier spricht|"
+    r"(?:the )?contact(?: person)? is|ansprechpartner(?:in)? ist|kontakt(?:person)? ist)\s+", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
 # Words a name never contains (greetings, answers, sentence words, form words).
 _NOT_NAME = {
@@ -71,7 +72,8 @@ _COMPANY_PHRASES = re.compile(
     r"neue[nrm]? (?:mitarbeiter\w*|kolleg\w*)|wir möchten .{0,30}einstellen)\b", re.I)
 _INDIVIDUAL_PHRASES = re.compile(
     r"\b(?:for myself|for me(?: personally)?|personally|private(?:ly)?|as a private person|"
-    r"as an individual|für mich(?: selbst| privat)?|privat(?:person)?|als privatperson|"
+    r"as an individual|(?:i am|i'm) (?:an? )?(?:individual|private (?:person|individual|client))|"
+    r"für mich(?: selbst| privat)?|privat(?:person)?|als privatperson|"
     r"persönlich für mich)\b", re.I)
 
 _MODE_WORDS = {  # bot.desk.modes
@@ -169,16 +171,29 @@ def name_in(text: str, asked: bool = False) -> str | None:
 
 _TOPIC_LEAD = re.compile(
     r"\b(?:es geht um|it'?s about|it is about|this is about|regarding|concerning|"
-    r"thema(?: ist)?:?|topic(?: is)?:?|wegen|about)\s+(?P<topic>[^,;.!?\n]{3,})", re.I)
+    r"thema(?: ist)?:?|topic(?: is)?:?|wegen|about|"
+    # "ein Beratungstermin zur Blauen Karte", "a consultation on family reunification"
+    r"(?:beratung\w*|termin\w*|consultation|appointment)\s+(?:zur|zum|zu|über|on))"
+    r"\s+(?P<topic>[^,;.!?\n]{3,})", re.I)
+# A topic is no time: "Termin zum 15.", "an appointment on Monday".
+_TIME_WORDS = re.compile(
+    r"^(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag|today|tomorrow|heute|morgen|next|nächste|this|diese)", re.I)
 
 
 def topic_in(text: str) -> str | None:
-    """A topic said in passing: "es geht um meine Einbürgerung", "it's about my Blue Card"."""
-    match = _TOPIC_LEAD.search(_without_addresses(text))
-    return clean_line(match.group("topic"), TOPIC_MAX) if match else None
+    """A topic said in passing: "es geht um meine Einbürgerung", "it's about my Blue Card",
+    "Beratungstermin zur Blauen Karte"."""
+    for match in _TOPIC_LEAD.finditer(_without_addresses(text)):
+        topic = clean_line(match.group("topic"), TOPIC_MAX)
+        if not _TIME_WORDS.match(topic):
+            return topic
+    return None
 
 
-_NOT_COMPANY = {"i", "we", "ich", "wir", "for", "für", "at", "bei", "from", "von", "the", "die", "der"}
+_NOT_COMPANY = {"i", "we", "ich", "wir", "for", "für", "at", "bei", "from", "von", "the", "die", "der",
+                # words that introduce the name ("Firma Nippon Trading GmbH")
+                "firma", "company", "unternehmen", "arbeitgeber", "employer"}
 
 
 def _capitalised_run(words: list[str]) -> str:

@@ -71,9 +71,11 @@ def names_a_choice(text: str) -> bool:
 
 
 def offered_choice(text: str, offered: Sequence[datetime], language: str,
-                   now: datetime) -> datetime | None:
-    """The offered start the user picked: by position ("the second one", "2") or as the only
-    offered time at the clock time they typed ("10:30", "the Tuesday one")."""
+                   now: datetime, standing: TimeWish | None = None) -> datetime | None:
+    """The offered start the user picked: by position ("the second one", "2"), as the offered
+    time at the day and clock time they typed ("Montag um 14 Uhr"), or as the only offered time
+    at the clock time they typed ("10:30", "the Tuesday one"). `standing` is the wish the offer
+    was made for: "the one at 10" among two 10:00 times is the one on the wished day."""
     if not offered:
         return None
     bare = _BARE_NUMBER.match(text or "")
@@ -86,14 +88,17 @@ def offered_choice(text: str, offered: Sequence[datetime], language: str,
             return offered[index]
     # "the Friday one": the parser would read "one" as 1:00.
     wish = parse_time_wish(_ONE.sub(" ", text), language, now)
-    # A wish naming a day or a part of the day ("Tuesday afternoon", "Friday at 3 pm") is a new
-    # wish: it gets its own proposal. A bare clock time ("10:30", "9 am works") or a reference
-    # to an offered time ("the Friday one") is a pick.
+    # A wish naming a day or a part of the day ("Tuesday afternoon", "next week") is a new
+    # wish: it gets its own proposal. A clock time ("10:30", "9 am works"), a day with its clock
+    # time ("Monday at 2 pm") or a reference to an offered time ("the Friday one") is a pick.
     refers = bool(_ONE.search(text))
-    if wish is None or wish.asap or not (refers or wish.at and wish.days is None):
+    if wish is None or wish.asap or not (
+            refers or wish.exact is not None or wish.at and wish.days is None):
         return None
     fitting = [start for start in offered if wish.matches(start)]
-    return fitting[0] if len(fitting) == 1 else None  # "Dienstag 10 Uhr", "the Friday one"
+    if len(fitting) > 1 and standing is not None:
+        fitting = [start for start in fitting if standing.matches(start)] or fitting
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def summary_change(text: str) -> str | None:

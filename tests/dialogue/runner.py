@@ -40,9 +40,10 @@ from tests.mail_sink import running_mail_sink
 
 # The issue's target (issue 12, "Proof"): at least 95 % of all turns pass.
 PASS_RATE_TARGET = 0.95
-# What `make test` holds until the target is reached: the rate measured on 2026-12-02 was 0.80
-# (188/235 turns); the floor sits a little below it so that a regression fails the build.
-PASS_RATE_FLOOR = 0.75
+# What `make test` holds: the rate measured on 2026-12-02 was 1.00 (231/231 turns; 0.80 before
+# issue 12's fixes); the floor sits a little below it (the suite's days move with the calendar)
+# so that a regression fails the build.
+PASS_RATE_FLOOR = 0.97
 HTTP_TIMEOUT = 60
 
 

@@ -1,7 +1,8 @@
 """The dialogue suite (issue 12, "Proof") through the test session's real stack.
 
 The runner must play every turn of every conversation; the pass rate is reported and held
-to PASS_RATE_FLOOR until PASS_RATE_TARGET (the issue's 95 %) is reached (tests/dialogue/runner.py). `make eval-dialogue` prints the same report.
+to PASS_RATE_FLOOR, which now sits above PASS_RATE_TARGET (the issue's 95 %, reached) just under
+the measured rate (tests/dialogue/runner.py). `make eval-dialogue` prints the same report.
 """
 
 from __future__ import annotations
@@ -48,5 +49,5 @@ def test_the_runner_plays_every_turn_of_every_conversation(suite_result):
 def test_the_pass_rate_holds_the_floor(suite_result):
     result, report = suite_result
     print(f"pass rate {result.rate:.3f}; floor {PASS_RATE_FLOOR}, target {PASS_RATE_TARGET}")
-    assert PASS_RATE_FLOOR < PASS_RATE_TARGET
+    assert PASS_RATE_FLOOR >= PASS_RATE_TARGET  # the target reached is never given up again
     assert result.rate >= PASS_RATE_FLOOR, report

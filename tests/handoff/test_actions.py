@@ -467,6 +467,75 @@ async def test_the_topic_of_the_booking_request_itself_is_taken():
     assert events["topic"] == "residence_permit_extension"
 
 
+def _activated(trigger: dict, before: list | None = None) -> list:
+    """Events of a conversation whose consultation form `trigger` started."""
+    return [*(before or []), {"event": "user", "text": trigger["text"], "parse_data": trigger},
+            {"event": "active_loop", "name": FORM}]
+
+
+async def test_the_topic_of_the_booking_request_is_known_after_consent():
+    trigger = {"text": "I'd like to book a consultation for myself about my Blue Card",
+               "intent": {"name": "request_human"},
+               "intent_ranking": [{"name": "request_human", "confidence": 0.8}]}
+    d = CollectingDispatcher()
+    t = tracker({"requested_slot": "privacy_consent"}, "yes", "affirm",
+                events=_activated(trigger), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(d, t, DOMAIN))
+    assert events["privacy_consent"] == "yes" and events["topic"] == "my Blue Card"
+    # Its ranking, when it names no topic after "about", "zur", "wegen"….
+    trigger = {"text": "Meine Blaue Karte läuft bald ab, ich brauche einen Termin",
+               "intent": {"name": "request_human"},
+               "intent_ranking": [{"name": "request_human", "confidence": 0.6},
+                                  {"name": "blue_card", "confidence": 0.3}]}
+    t = tracker({"requested_slot": "privacy_consent"}, "Ja", "affirm",
+                events=_activated(trigger), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert events["topic"] == "blue_card"
+
+
+async def test_a_company_named_in_the_booking_request_is_taken_once_consent_is_given():
+    trigger = {"text": "Wir möchten als Arbeitgeber einen Termin, Firma Nippon Trading Europe GmbH.",
+               "intent": {"name": "request_human"}, "intent_ranking": []}
+    before = tracker({"requested_slot": "privacy_consent"}, "Einverstanden", "affirm",
+                     events=_activated(trigger), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(CollectingDispatcher(), before, DOMAIN))
+    assert events["company_name"] == "Nippon Trading Europe GmbH"
+    assert events["requested_slot"] == "person_name"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("Ja, buchen Sie den Termin", "affirm"),
+                                              ("Ja, buchen Sie den Termin", "request_human"),
+                                              ("yes, the one at 14", "affirm")])
+async def test_a_yes_at_the_summary_that_names_what_is_shown_books(text, intent):
+    slots = {"requested_slot": "booking_confirmed", **CONSENTED, "person_name": "Ada Lovelace",
+             "email": "ada@example.org", "consultation_slot": "7", "client_type": "individual",
+             "topic": "blue_card", "consultation_language": "en"}
+    said, events = await validate(text, slots, intent)
+    assert events["booking_confirmed"] == "yes" and events.get("consultation_slot", "7") == "7"
+    said, events = await validate("yes, but another day", slots, "affirm")
+    assert events.get("booking_confirmed") is None and events["consultation_slot"] is None
+
+
+async def test_the_topic_of_an_own_case_question_before_the_booking_is_known():
+    own_case = {"text": "I applied for my settlement permit four months ago, what is the status?",
+                "intent": {"name": "own_case"},
+                "intent_ranking": [{"name": "own_case", "confidence": 0.6},
+                                   {"name": "settlement_permit", "confidence": 0.3}]}
+    trigger = {"text": "yes, I'd like that consultation", "intent": {"name": "request_human"},
+               "intent_ranking": [{"name": "request_human", "confidence": 0.9}]}
+    before = [{"event": "user", "text": own_case["text"], "parse_data": own_case}]
+    t = tracker({"requested_slot": "privacy_consent"}, "yes, fine", "affirm",
+                events=_activated(trigger, before), active_loop=FORM, trigger=trigger)
+    events = slot_events(await ValidateConsultationForm().run(CollectingDispatcher(), t, DOMAIN))
+    assert events["topic"] == "settlement_permit"
+
+
+@pytest.mark.parametrize("text", ["yes", "Ja", "Yes, book it"])
+async def test_a_yes_at_the_topic_question_is_no_topic(text):
+    said, events = await validate(text, {"requested_slot": "topic", **CONSENTED}, "affirm")
+    assert said == ["utter_handoff_invalid_topic"] and events["topic"] is None
+
+
 @pytest.mark.parametrize(("text", "intent"), [("as soon as possible", "goodbye"),
                                               ("Privatperson", "deny")])
 async def test_a_misread_intent_does_not_lose_the_value(text, intent):

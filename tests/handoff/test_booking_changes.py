@@ -14,7 +14,7 @@ from sqlalchemy import select
 from actions.booking_change_form import ValidateCancelBookingForm, ValidateRescheduleBookingForm
 from actions.booking_changes import (
     ActionAskBookingEmail, ActionAskBookingNewSlot, ActionAskChangeConfirmed, ActionCancelBooking,
-    ActionRescheduleBooking,
+    ActionRescheduleBooking, links_sent,
 )
 from bot.db.models import Booking, Ticket
 from bot.db.session import make_engine, make_sessionmaker
@@ -225,6 +225,9 @@ async def test_without_the_reference_the_address_gets_links(sessionmaker, settin
         d = CollectingDispatcher()
         await action.run(d, tracker({"booking_no_reference": True, "booking_email": address}), DOMAIN)
         assert responses(d) == ["utter_booking_links_sent"]  # the same either way
+        # ...and as fast: the reply does not wait for the lookup or the mail.
+        assert mails(settings) == []
+    await links_sent()
     [mail] = mails(settings)
     assert mail["To"] == "ada@example.org" and "/booking/" in body(mail)
 
@@ -266,7 +269,10 @@ async def test_move_by_a_typed_wish_then_pick_and_confirm(sessionmaker, settings
                                 intent="affirm", loop=MOVE)
     assert "change_confirmed" not in again and again["requested_slot"] == "change_confirmed"
     assert again["booking_new_slot"] == str(slots[2].id)  # a time at the question: asked again
-    said, unread, _ = await step(form, "10 am please", confirming, intent="reschedule_booking", loop=MOVE)
+    said, other, _ = await step(form, "10 am please", confirming, intent="reschedule_booking", loop=MOVE)
+    assert other["booking_time_wish"] == "10 am please" and other["booking_new_slot"] is None
+    said, unread, _ = await step(form, "move it to 10 please", confirming,
+                                 intent="reschedule_booking", loop=MOVE)
     assert said == ["utter_booking_confirm_unclear"] and unread["change_confirmed"] is None
     said, back, _ = await step(form, "another time please", confirming, loop=MOVE)
     assert back["booking_new_slot"] is None and back["requested_slot"] == "booking_new_slot"

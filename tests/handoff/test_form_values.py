@@ -11,6 +11,7 @@ from bot.desk.time_wish import DESK_TZ
 from bot.handoff.form_values import (
     client_type_in, company_in, email_in, language_in, mode_in, name_in, topic_in,
 )
+from bot.desk.time_parser import parse_time_wish
 from bot.handoff.slot_reply import offered_choice, summary_change, time_wish_in
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 in Berlin
@@ -80,6 +81,10 @@ def test_header_injection_leaves_only_the_address():
     ("for myself", False, "individual", None),
     ("privat", False, "individual", None),
     ("als Privatperson", False, "individual", None),
+    ("I'm an individual, my name is John Miller", False, "individual", None),
+    ("Wir möchten als Arbeitgeber einen Termin, Firma Nippon Trading Europe GmbH.", False,
+     "company", "Nippon Trading Europe GmbH"),
+    ("I am a private person", False, "individual", None),
     ("Unternehmen", True, "company", None),
     ("Individual", True, "individual", None),
     ("Wann haben Sie Zeit?", False, None, None),
@@ -133,7 +138,7 @@ OFFERED = [datetime(2026, 12, 8, h, 0, tzinfo=DESK_TZ).astimezone(timezone.utc) 
 
 @pytest.mark.parametrize(("text", "lang", "index"), [
     ("the second one", "en", 1), ("2", "en", 1), ("Nr. 3", "de", 2), ("die erste", "de", 0),
-    ("den letzten bitte", "de", 2), ("14:00", "de", 2), ("Dienstag 11 Uhr", "de", None), ("der am Dienstag um 11", "de", None),
+    ("den letzten bitte", "de", 2), ("14:00", "de", 2), ("Dienstag 11 Uhr", "de", 1), ("der am Dienstag um 11", "de", 1),
     ("the 11 am one", "en", 1),
     ("11 am", "en", 1), ("4", "en", None), ("Tuesday", "en", None), ("Mittwoch 10 Uhr", "de", None),
 ])
@@ -157,6 +162,7 @@ def test_what_to_change_in_the_summary(text, slot):
     ("For my company. Li Wei, li.wei@example.cn", "Li Wei"),
     ("The company is Acme Logistics GmbH, I'm Tom Becker from HR, tom.becker@acme-logistics.de",
      "Tom Becker"),
+    ("Ansprechpartner ist Frank Lehmann, Mail f.lehmann@nippon-trading.eu", "Frank Lehmann"),
 ])
 def test_the_name_part_of_a_longer_message(text, name):
     assert name_in(text) == name
@@ -166,6 +172,10 @@ def test_the_name_part_of_a_longer_message(text, name):
     ("Mehmet Yilmaz, m.yilmaz@t-online.de, es geht um meine Einbürgerung.", "meine Einbürgerung"),
     ("it's about my Blue Card application", "my Blue Card application"),
     ("Anna Kowalski, anna.k@web.de", None),
+    ("Ich möchte privat einen Beratungstermin zur Blauen Karte.", "Blauen Karte"),
+    ("a consultation on family reunification, please", "family reunification"),
+    ("Termin zum 15. bitte", None),
+    ("Can I have an appointment on Monday?", None),
 ])
 def test_a_topic_said_in_passing(text, topic):
     assert topic_in(text) == topic
@@ -187,7 +197,22 @@ def test_a_message_with_everything_at_once():
 
 
 @pytest.mark.parametrize("text", ["Tuesday afternoon", "Dienstag vormittags", "morgen vormittag",
-                                  "Tuesday at 10"])
-def test_a_part_of_the_day_is_a_new_wish_not_a_pick(text):
+                                  "Tuesday at 11", "next week"])
+def test_a_part_of_the_day_or_a_time_not_offered_is_a_new_wish_not_a_pick(text):
     one_morning = [OFFERED[0], datetime(2026, 12, 9, 15, tzinfo=DESK_TZ)]
-    assert offered_choice(text, one_morning, "en" if text[0] == "T" else "de", NOW) is None
+    assert offered_choice(text, one_morning, "en" if text[0] in "Tn" else "de", NOW) is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Tuesday at 10", "en"), ("Den am Dienstag um 10 Uhr", "de")])
+def test_a_day_and_clock_time_that_was_offered_is_a_pick(text, lang):
+    # One turn less than a new proposal holding only that time; the summary still asks.
+    one_morning = [OFFERED[0], datetime(2026, 12, 9, 15, tzinfo=DESK_TZ)]
+    assert offered_choice(text, one_morning, lang, NOW) == OFFERED[0]
+
+
+def test_a_clock_time_offered_on_two_days_is_the_one_on_the_wished_day():
+    wished = parse_time_wish("am 10.12. um 10", "de", NOW)
+    offered = [datetime(2026, 12, 8, 10, tzinfo=DESK_TZ), datetime(2026, 12, 10, 10, tzinfo=DESK_TZ),
+               datetime(2026, 12, 10, 14, tzinfo=DESK_TZ)]
+    assert offered_choice("Ja, den um 10 Uhr nehme ich", offered, "de", NOW) is None  # which one?
+    assert offered_choice("Ja, den um 10 Uhr nehme ich", offered, "de", NOW, wished) == offered[1]

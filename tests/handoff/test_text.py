@@ -11,7 +11,9 @@ from bot.handoff import answers
 from bot.handoff.dates import format_button, format_datetime, parse_slot_key, slot_key
 from bot.desk.intents import topic_intents
 from bot.desk.references import ALPHABET, find_reference, new_reference, normalize_reference
-from bot.handoff.labels import did_you_mean, response_text, suggested_topic
+from bot.handoff.labels import (
+    did_you_mean, named_topic, response_text, suggested_topic, turn_topic,
+)
 from bot.handoff.sanitize import clean_line, clean_text
 from bot.handoff.transcript import transcript_from_events
 
@@ -222,6 +224,31 @@ def test_suggested_topic_is_the_latest_topic_intent():
                {"event": "user", "parse_data": {"intent": {"name": "employer_hiring"}}}]
     assert suggested_topic(in_form, "consultation_form") == "blue_card"
     assert suggested_topic(in_form[1:], "consultation_form") is None
+
+
+def test_an_own_case_question_or_a_booking_request_brings_its_topic():
+    own_case = {"intent": {"name": "own_case"}, "text": "I applied for my settlement permit "
+                "four months ago, what is the status?",
+                "intent_ranking": [{"name": "own_case", "confidence": 0.99},
+                                   {"name": "settlement_permit", "confidence": 0.01}]}
+    assert suggested_topic([{"event": "user", "parse_data": own_case}]) == "settlement_permit"
+    ranked = {"intent": {"name": "request_human"}, "text": "I need a consultation",
+              "intent_ranking": [{"name": "request_human", "confidence": 0.7},
+                                 {"name": "residence_permit_extension", "confidence": 0.2}]}
+    assert turn_topic(ranked) == "residence_permit_extension"
+    # A greeting or an unrelated intent is no topic, whatever its ranking says.
+    assert turn_topic({"intent": {"name": "greet"}, "text": "hi, Blue Card?",
+                       "intent_ranking": [{"name": "blue_card", "confidence": 0.4}]}) is None
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Ich möchte privat einen Beratungstermin zur Blauen Karte.", "blue_card"),
+    ("Meine Krankenversicherung zahlt nicht", "health_insurance"),
+    ("What is the status of my application?", None),
+    ("I want to talk to a person", None),
+])
+def test_a_topic_named_by_its_label_words(text, topic):
+    assert named_topic(text) == topic
 
 
 @pytest.mark.skipif(not CONTRACT.exists(), reason="shared/spec not beside the project")

@@ -24,8 +24,10 @@ DOMAIN = load_domain()
 
 def tracker(slots: dict | None = None, text: str = "", intent: str | None = None,
             set_slots: dict | None = None, events: list | None = None,
-            active_loop: str | None = None, ranking: list | None = None) -> Tracker:
-    """A tracker after the user said `text`; `set_slots` were extracted from it."""
+            active_loop: str | None = None, ranking: list | None = None,
+            trigger: dict | None = None) -> Tracker:
+    """A tracker after the user said `text`; `set_slots` were extracted from it; `trigger` is
+    the message that activated `active_loop` (Rasa keeps it with the loop)."""
     slots = {"language": "en", **(slots or {}), **(set_slots or {})}
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9} if intent else {},
               "intent_ranking": ranking or [], "entities": []}
@@ -34,7 +36,8 @@ def tracker(slots: dict | None = None, text: str = "", intent: str | None = None
          "parse_data": {"intent": latest["intent"]}}
     ] + [{"event": "slot", "name": k, "value": v} for k, v in (set_slots or {}).items()]
     return Tracker("conv-test", slots, latest, all_events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+                   {"name": active_loop, **({"trigger_message": trigger} if trigger else {})}
+                   if active_loop else {}, "action_listen")
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
