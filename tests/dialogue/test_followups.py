@@ -9,22 +9,19 @@ tests/dialogue/followups` prints the same report.
 
 from __future__ import annotations
 
-import asyncio
-import io
 from pathlib import Path
 
 import pytest
 
-from bot.tools.seed import seed
-from tests.dialogue.report import SuiteResult, print_report
-from tests.dialogue.runner import Runner
+from tests.dialogue.played import play_and_report
+from tests.dialogue.report import SuiteResult
 from tests.dialogue.suite import LANGUAGES, load_suite
 
 FOLLOWUPS = Path(__file__).resolve().parent / "followups"
 # The issue's target: the second answer is the specific one (every turn passes).
 FOLLOWUP_RATE_TARGET = 1.0
-# Measured on 2026-12-02 with main's model before the sub-answers landed: 0.34 of all turns
-# (50/146; 2/98 follow-up turns); the floor sits just below so that a regression fails the build.
+# Measured on 2026-12-02 with main's model before the sub-answers landed: 0.329 of all turns
+# (48/146; 2/98 follow-up turns); the floor sits just below so that a regression fails the build.
 FOLLOWUP_RATE_FLOOR = 0.32
 
 
@@ -51,17 +48,7 @@ def test_the_set_has_the_shape_the_issue_asks_for():
 
 @pytest.fixture(scope="module")
 def followup_result(stack, mail_sink) -> tuple[SuiteResult, str]:
-    runner = Runner(stack, mail_sink.messages)
-    try:
-        result = runner.run(load_suite(root=FOLLOWUPS))
-    finally:
-        runner.close()
-        # Playing a conversation empties the slot table; leave the demo slots behind.
-        asyncio.run(seed(stack.settings.database_url, stack.settings.timezone))
-    out = io.StringIO()
-    print_report(result, out)
-    print(out.getvalue())
-    return result, out.getvalue()
+    return play_and_report(stack, mail_sink.messages, load_suite(root=FOLLOWUPS))
 
 
 def test_every_turn_of_every_conversation_is_played(followup_result):
