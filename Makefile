@@ -30,6 +30,7 @@ help:
 	@echo "make eval     NLU evaluation on the held-out split"
 	@echo "make eval-dialogue  the multi-turn dialogue suite through the real servers (turns passed per language)"
 	@echo "make bench    latency / throughput / readiness figures"
+	@echo "make purge    apply the retention periods now; prints what was removed per kind"
 	@echo "make seed     demo consultation slots for the next two weeks"
 	@echo "make staff-user EMAIL=…  add a staff user (asks for the password)"
 	@echo "make ingest        capture new chat messages into the training inbox (make run keeps doing it)"
@@ -121,6 +122,11 @@ retrain: install
 
 bench: install
 	@$(APP_PY) -m bot.bench
+
+# Retention periods applied now (README, "Privacy"); the running stack does it daily.
+.PHONY: purge
+purge: install
+	@$(APP_PY) -m bot.tools.purge
 
 clean:
 	rm -rf $(VENV) models var results

@@ -48,6 +48,13 @@ class Settings:
     timezone: str = "Europe/Berlin"
     # Rasa's `events` table that the ingestion consumer reads (bot/ingest/events.py).
     events_db_url: str = f"sqlite:///{VAR_DIR / 'rasa_events.db'}"
+    # Rasa's tracker store (the whole conversations): purged and erased with the rest (issue 15).
+    tracker_db_url: str = f"sqlite:///{VAR_DIR / 'rasa_tracker.db'}"
+    # The processes' log files (bot/tools/stack.py writes them), also purged and erased.
+    log_dir: Path = VAR_DIR / "logs"
+    # Retention periods in days per kind, overriding bot.desk.retention's defaults:
+    # "conversations=14,tickets=90".
+    retention_days: str | None = None
     cookie_secure: bool = False
     # Production profile (README, "Configuration"): PostgreSQL tracker store; Redis lock store
     # and the web app's login limiter, shared by all processes.
@@ -76,6 +83,8 @@ class Settings:
             derived["rasa_url"] = f"http://localhost:{settings.rasa_port}"
         if not env.get(ENV_NAMES["public_url"]):
             derived["public_url"] = f"http://localhost:{settings.web_port}"
+        if not env.get(ENV_NAMES["tracker_db_url"]) and settings.tracker_store_url:
+            derived["tracker_db_url"] = settings.tracker_store_url
         if not env.get(ENV_NAMES["events_db_url"]):
             # The broker's table if there is one, else the tracker store's (same columns).
             derived["events_db_url"] = (settings.event_broker_url or settings.tracker_store_url
@@ -112,6 +121,9 @@ ENV_NAMES: dict[str, str] = {
     "mail_outbox": "MAIL_OUTBOX",
     "timezone": "DESK_TIMEZONE",
     "events_db_url": "EVENTS_DB_URL",
+    "tracker_db_url": "TRACKER_DB_URL",
+    "log_dir": "LOG_DIR",
+    "retention_days": "RETENTION_DAYS",
     "cookie_secure": "COOKIE_SECURE",
     "tracker_store_url": "TRACKER_STORE_URL",
     "redis_url": "REDIS_URL",

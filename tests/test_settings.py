@@ -33,6 +33,8 @@ def test_every_setting_survives_the_trip_to_a_child_process():
         cookie_secure=True, tracker_store_url="postgresql://t@h/rasa", redis_url="redis://r:6379/2",
         event_broker_url="postgresql://b@h/events", inbox_poll_seconds=0.5,
         public_url="https://desk.example.org", scheduler_poll_seconds=5.0,
+        tracker_db_url="postgresql://t@h/tracker", log_dir=Path("/tmp/logs"),
+        retention_days="tickets=90",
     )
     assert all(getattr(chosen, f.name) != getattr(Settings(), f.name) for f in fields(Settings))
     assert Settings.from_env(chosen.to_env(f.name for f in fields(Settings))) == chosen
@@ -72,3 +74,9 @@ def test_each_child_gets_exactly_its_settings_and_nothing_else_of_ours(tmp_path)
         child = Settings.from_env(env)
         for setting in CHILD_SETTINGS[name]:
             assert getattr(child, setting) == getattr(stack.child_settings(), setting), (name, setting)
+
+
+def test_the_tracker_store_is_purged_where_rasa_writes_it():
+    assert Settings.from_env({}).tracker_db_url.endswith("var/rasa_tracker.db")
+    tracker = {"TRACKER_STORE_URL": "postgresql://t@h/rasa"}
+    assert Settings.from_env(tracker).tracker_db_url == "postgresql://t@h/rasa"

@@ -5,7 +5,9 @@ Rasa writes a turn as: user message, then what the turn did (slot events such as
 `action_listen`. A message whose own language the model did not detect gets the
 conversation's `language` slot as it stands at the end of its turn, so the state holds
 the message (`turn`) until the turn is over. The state also keeps whether a form is
-asking for a slot: a message sent then answers the form (`Captured.requested_slot`).
+asking for a slot: a message sent then answers the form and is dropped — names, addresses
+and dates typed into a form are no questions (issue 15) — unless it asked about a topic
+and did not set the asked slot.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from bot.desk.intents import topic_intents
 from bot.desk.languages import known
 from bot.ingest.capture import Captured, capture, page_language
 
@@ -27,17 +30,22 @@ class OpenTurn:
 
     message: Captured
     page_language: str | None = None
+    # The turn set the slot the form had asked for (any value, an invalid one too): the
+    # message answered the form — a name, an address, a date — and is no question.
+    answered_form: bool = False
 
     def to_json(self) -> dict[str, Any]:
         message = asdict(self.message)
         message["timestamp"] = self.message.timestamp.isoformat()
-        return {"message": message, "page_language": self.page_language}
+        return {"message": message, "page_language": self.page_language,
+                "answered_form": self.answered_form}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "OpenTurn":
         message = dict(data["message"])
         message["timestamp"] = datetime.fromisoformat(message["timestamp"])
-        return cls(Captured(**message), data.get("page_language"))
+        return cls(Captured(**message), data.get("page_language"),
+                   bool(data.get("answered_form")))
 
 
 @dataclass(frozen=True)
@@ -70,13 +78,21 @@ class ConversationState:
             return replace(self, language=known(event.get("value"))), None
         if kind == "slot" and event.get("name") == "requested_slot":
             return replace(self, requested_slot=event.get("value")), None
+        if kind == "slot" and self.turn and event.get("name") == self.turn.message.requested_slot:
+            return replace(self, turn=replace(self.turn, answered_form=True)), None
         return self, None
 
     def end_turn(self) -> tuple["ConversationState", Captured | None]:
         """The open message with its language decided: what the model detected for it,
-        else the conversation's language slot, else the page the widget runs on."""
+        else the conversation's language slot, else the page the widget runs on. A form
+        answer ends the turn without a message: it never becomes an inbox item. While a form
+        asks, only a question on a topic (which the form gives way to) is one."""
         if self.turn is None:
             return self, None
+        message = self.turn.message
+        if self.turn.answered_form or (message.requested_slot
+                                       and message.intent not in topic_intents()):
+            return replace(self, turn=None), None
         message = self.turn.message
         language = message.language or self.language or self.turn.page_language
         return replace(self, turn=None), replace(message, language=language)

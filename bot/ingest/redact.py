@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-PLACEHOLDERS = ("<EMAIL>", "<IBAN>", "<REFERENCE>", "<ADDRESS>", "<PHONE>", "<NUMBER>")
+PLACEHOLDERS = ("<EMAIL>", "<IBAN>", "<REFERENCE>", "<ADDRESS>", "<PHONE>", "<NUMBER>", "<NAME>")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
@@ -88,6 +88,14 @@ _PHONE = re.compile(
 _LONG_NUMBER = re.compile(r"\b\d(?:[ ]?\d){7,}\b")
 
 _WHITESPACE = re.compile(r"\s+")
+# A name the user introduces ("my name is Anna Kowalski", "ich heiße Jan", "Name: …"): up to
+# three words after the phrase, whatever their case (people type names in lower case too).
+_NAMED = re.compile(
+    r"(?i)\b(my name is|my name's|i am called|i'm called|name\s*:|mein name ist|"
+    r"ich hei(?:ß|ss)e|mein name\s*:)\s+"
+    # "my name is on the lease", "mein Name ist falsch geschrieben": no name follows.
+    r"(?!(?:on|in|not|still|spelled|written|wrong|missing|nicht|falsch|auf|im|noch)\b)"
+    r"((?:[^\W\d_][\w'’-]*)(?:\s+(?!and\b|und\b|from\b|aus\b|von\b)[^\W\d_][\w'’-]*){0,2})")
 
 RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_EMAIL, "<EMAIL>"),
@@ -103,6 +111,7 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 def redact(text: str) -> str:
     """The text with personal data replaced by placeholders, whitespace collapsed."""
     result = _WHITESPACE.sub(" ", text).strip()
+    result = _NAMED.sub(lambda m: f"{m.group(1)} <NAME>", result)
     for pattern, placeholder in RULES:
         result = pattern.sub(placeholder, result)
     return result

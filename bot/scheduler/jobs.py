@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.desk import reminders
+from bot.desk import privacy, reminders, retention
 from bot.handoff.labels import domain_labels
 from bot.handoff.mail import mail_client
 from bot.scheduler.runner import Job
@@ -44,9 +44,21 @@ async def send_reminders(
     return sent
 
 
+async def purge_daily(sm: Sessionmaker, settings: Settings, now: datetime) -> dict | None:
+    """The retention purge (bot.desk.privacy), once a day across all schedulers."""
+    async with sm() as session, session.begin():
+        if not await retention.claim_day(session, now):
+            return None
+    return await privacy.purge(sm, privacy.stores_of(settings),
+                               retention.Retention.parse(settings.retention_days), now)
+
+
 def stack_jobs(sm: Sessionmaker, settings: Settings) -> list[Job]:
     """What `python -m bot.scheduler` runs (add a Job here for a new periodic task)."""
     return [
         Job("reminders", timedelta(seconds=settings.scheduler_poll_seconds),
             lambda now: send_reminders(sm, settings, now)),
+        # Tried hourly; the first try of each UTC day purges (claim_day). A purge that failed
+        # halfway is finished by the next day's (each step finds what is still due).
+        Job("purge", timedelta(hours=1), lambda now: purge_daily(sm, settings, now)),
     ]

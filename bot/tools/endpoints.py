@@ -48,6 +48,14 @@ def events_db_url(settings: Settings, var_dir: Path, template: Path) -> str:
     return f"sqlite:///{_in_var(var_dir, broker['db'])}"
 
 
+def tracker_db_url(settings: Settings, var_dir: Path, template: Path) -> str:
+    """The tracker store's database that write_endpoints has Rasa write (purge, erasure)."""
+    if settings.tracker_store_url:
+        return settings.tracker_store_url
+    store = yaml.safe_load(template.read_text())["tracker_store"]
+    return f"sqlite:///{_in_var(var_dir, store['db'])}"
+
+
 def _in_var(var_dir: Path, db: str) -> Path:
     """The embedded SQLite stores live in the stack's var folder (tests: a temporary one)."""
     return var_dir / Path(db).name

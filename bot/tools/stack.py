@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.db.migrate import main as migrate
 from bot.settings import ENV_NAMES, PROJECT_ROOT, Settings
-from bot.tools.endpoints import events_db_url, write_endpoints
+from bot.tools.endpoints import events_db_url, tracker_db_url, write_endpoints
 from bot.tools.model import RASA, bot_env, train
 from bot.tools.seed import main as seed_demo_slots
 
@@ -30,6 +30,8 @@ APP_PYTHON = Path(sys.executable)
 # Client mails carry one-time links, signed with the secret key, to the public web address.
 _MAIL = ("smtp_host", "smtp_port", "mail_from", "mail_outbox", "timezone", "secret_key",
          "public_url")
+# Where personal data lives besides the app database: retention purge and erasure (issue 15).
+_STORES = ("events_db_url", "tracker_db_url", "log_dir", "retention_days")
 # What each child reads with Settings.from_env, and nothing else of ours: a variable set
 # in the parent's environment reaches a child only through the Settings object.
 CHILD_SETTINGS: dict[str, tuple[str, ...]] = {
@@ -38,11 +40,11 @@ CHILD_SETTINGS: dict[str, tuple[str, ...]] = {
     # Staff app: bootstrap account, API token (contracts.md), login limit shared through
     # Redis, the demo page's Rasa URL; mails for what staff change on bookings.
     "web": ("database_url", "host", "web_port", "rasa_url", "staff_email", "staff_password",
-            "staff_api_token", "cookie_secure", "redis_url", *_MAIL),
+            "staff_api_token", "cookie_secure", "redis_url", *_MAIL, *_STORES),
     "ingest": ("database_url", "events_db_url", "inbox_poll_seconds"),
     # Periodic jobs: reminder mails (with their one-time links). Its own process: see
     # bot/scheduler/__init__.py for why.
-    "scheduler": ("database_url", "scheduler_poll_seconds", *_MAIL),
+    "scheduler": ("database_url", "scheduler_poll_seconds", *_MAIL, *_STORES),
     # Rasa reads its endpoints file and command line.
     "rasa": (),
 }
@@ -114,9 +116,12 @@ class Stack:
                 )
 
     def child_settings(self) -> Settings:
-        """The settings as the children see them: events read where this stack's Rasa writes."""
-        return replace(self.settings, events_db_url=events_db_url(
-            self.settings, self.var_dir, self.endpoints_template))
+        """The settings as the children see them: events read (and purged) where this stack's
+        Rasa writes, logs where this stack writes them."""
+        where = (self.settings, self.var_dir, self.endpoints_template)
+        return replace(self.settings, events_db_url=events_db_url(*where),
+                       tracker_db_url=tracker_db_url(*where),
+                       log_dir=self.log_dir or self.var_dir / "logs")
 
     def stop_process(self, name: str, timeout: float = 20) -> None:
         """Stop one of the processes (fault tests); `start_process` brings it back."""

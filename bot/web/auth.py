@@ -168,3 +168,17 @@ def login_csrf_token(request: web.Request, response: web.StreamResponse) -> str:
         secure=request.app[SETTINGS].cookie_secure,
     )
     return token
+
+
+def admin_or_token(view: Handler) -> Handler:
+    """Admins, or an integration with the API token (privacy API, contracts.md)."""
+
+    @wraps(view)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        user = request.get(STAFF)
+        if not request.get(API_TOKEN) and (user is None or user.role != "admin"):
+            raise web.HTTPForbidden(text='{"error": "admin_role_required"}',
+                                    content_type="application/json")
+        return await view(request)
+
+    return wrapper

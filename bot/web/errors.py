@@ -44,6 +44,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except Invalid as error:
         return _error_response(request, 400, str(error))
     except web.HTTPException as error:
+        if is_api_path(request.path) and error.content_type == "application/json" and error.text:
+            # An API view that says why ({"error": "email_invalid"}) keeps its answer.
+            return web.json_response(text=error.text, status=error.status)
         if error.status in RENDERED:
             return _error_response(request, error.status)
         raise

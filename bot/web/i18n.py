@@ -204,6 +204,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit_tickets_export": ("CSV-Export", "CSV export"),
     "audit_slot_create": ("Termin angelegt", "slot created"),
     "audit_slot_delete": ("Termin gelöscht", "slot deleted"),
+    "audit_privacy.export": ("Datenauskunft (Export)", "data export"),
+    "audit_privacy.erase": ("Daten gelöscht", "data erased"),
+    "audit_privacy.purge": ("Aufbewahrungsfristen angewandt", "retention purge"),
+    # privacy (issue 15; admins)
+    "nav_privacy": ("Datenschutz", "Privacy"),
+    "privacy_title": ("Datenschutz: Auskunft und Löschung", "Privacy: export and erasure"),
+    "privacy_intro": ("Alles, was zu einer E-Mail-Adresse gespeichert ist: Anfragen, Termine, "
+                      "Gesprächsverläufe. Prüfen Sie vorher, dass die Anfrage von der Person selbst kommt.",
+                      "Everything stored for an e-mail address: tickets, bookings, conversations. "
+                      "Check first that the request comes from the person themselves."),
+    "privacy_email": ("E-Mail-Adresse", "E-mail address"),
+    "privacy_export": ("Auskunft als JSON herunterladen", "Download the export (JSON)"),
+    "privacy_erase": ("Endgültig löschen", "Erase for good"),
+    "privacy_confirm": ("Ich habe geprüft, dass die Person die Löschung verlangt; künftige Termine werden abgesagt.",
+                        "I have checked that the person asks for erasure; future bookings are cancelled."),
+    "privacy_erased": ("Gelöscht: {tickets} Anfrage(n), {conversations} Gesprächsverlauf/-verläufe.",
+                       "Erased: {tickets} ticket(s), {conversations} conversation record(s)."),
+    "privacy_bad_email": ("Bitte eine gültige E-Mail-Adresse angeben.", "Please enter a valid e-mail address."),
+    "privacy_not_confirmed": ("Bitte bestätigen Sie die Prüfung.", "Please confirm the check."),
     # training inbox
     "inbox_intro": (
         "Echte Fragen aus dem Chat, ohne personenbezogene Daten. Unsichere Erkennungen stehen oben. "

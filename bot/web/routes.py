@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.desk.booking_links import PATH as BOOKING_LINK_PATH
 from bot.web.views import api, booking_links, dashboard, demo, health, slots, staff_auth, tickets
-from bot.web.views import inbox
+from bot.web.views import inbox, privacy
 
 STATIC = Path(__file__).with_name("static")
 
@@ -42,6 +42,11 @@ def setup_routes(app: web.Application) -> None:
     # Staff JSON API (contracts.md; session cookie or bearer STAFF_API_TOKEN)
     app.router.add_get("/staff/api/tickets", api.tickets, name="staff_api_tickets")
     app.router.add_get("/staff/api/tickets/{reference}", api.ticket, name="staff_api_ticket")
+    # Privacy (contracts.md; admin or bearer token): a person's data by e-mail address
+    app.router.add_get("/staff/privacy", privacy.privacy_page, name="staff_privacy")
+    app.router.add_post("/staff/privacy/erase", privacy.privacy_erase_form, name="staff_privacy_erase")
+    app.router.add_get("/staff/api/privacy/export", privacy.export, name="staff_api_privacy_export")
+    app.router.add_post("/staff/api/privacy/erase", privacy.erase, name="staff_api_privacy_erase")
     # Training inbox (issue 7): review real questions, export to data/nlu
     app.router.add_get("/staff/inbox", inbox.inbox_page, name="staff_inbox")
     app.router.add_post("/staff/inbox/review", inbox.inbox_review, name="staff_inbox_review")

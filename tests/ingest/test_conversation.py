@@ -46,17 +46,42 @@ def test_the_next_message_ends_a_turn_without_action_listen():
     assert [m.text for m in done] == ["eins", "zwei"]
 
 
-def test_a_form_answer_knows_the_slot_the_bot_asked_for():
+def _asked(text: str, intent: str) -> dict:
+    event = _user(text)
+    event["parse_data"]["intent"] = {"name": intent, "confidence": 0.9}
+    return event
+
+
+ASKING_EMAIL = [{"event": "active_loop", "name": "consultation_form"},
+                {"event": "slot", "name": "requested_slot", "value": "email"}, LISTEN]
+
+
+def test_form_answers_never_become_inbox_items():
     state, done = _run([
-        {"event": "active_loop", "name": "consultation_form"},
-        {"event": "slot", "name": "requested_slot", "value": "email"}, LISTEN,
-        _user("jane@example.org"), LISTEN,
+        *ASKING_EMAIL,
+        _user("jane@example.org"), {"event": "slot", "name": "email", "value": "jane@example.org"},
+        {"event": "slot", "name": "requested_slot", "value": "person_name"}, LISTEN,
+        _asked("Jane Doe", "nlu_fallback"), LISTEN,  # answered, even without a slot event
+        _asked("jane@", "visa_entry"), {"event": "slot", "name": "person_name", "value": None},
+        LISTEN,  # an invalid answer is an answer too, whatever the model thought it was
         {"event": "active_loop", "name": None},
         {"event": "slot", "name": "requested_slot", "value": None}, LISTEN,
         _user("Do I need a visa?"), LISTEN,
     ])
-    assert [(m.text, m.requested_slot) for m in done] == [("<EMAIL>", "email"), ("Do I need a visa?", None)]
+    assert [(m.text, m.requested_slot) for m in done] == [("Do I need a visa?", None)]
     assert (state.active_loop, state.requested_slot) == (None, None)
+
+
+def test_a_topic_question_mid_form_stays_a_question():
+    _, done = _run([*ASKING_EMAIL, _asked("Brauche ich ein Visum?", "visa_entry"), LISTEN])
+    assert [(m.text, m.requested_slot) for m in done] == [("Brauche ich ein Visum?", "email")]
+
+
+def test_a_form_answer_survives_json_while_its_turn_is_open():
+    state, _ = _run([*ASKING_EMAIL, _asked("my mail: x", "visa_entry"),
+                     {"event": "slot", "name": "email", "value": None}])
+    restored = OpenTurn.from_json(state.turn.to_json())
+    assert restored.answered_form and restored == state.turn
 
 
 def test_a_new_session_or_restart_resets_slots_and_forms():

@@ -52,6 +52,12 @@ from bot.ingest.redact import PLACEHOLDERS, redact
         ("Aktenzeichen 123456789", "Aktenzeichen <NUMBER>"),
         ("call +1-202-555-0143 or 0211-8992020", "call <PHONE> or <PHONE>"),
         ("I moved to 40210 Düsseldorf last week", "I moved to <ADDRESS> last week"),
+        # names the user introduces (issue 15)
+        ("Hi, my name is Anna Kowalski and I need help", "Hi, my name is <NAME> and I need help"),
+        ("ich heiße jan de vries, brauche einen Termin", "ich heiße <NAME>, brauche einen Termin"),
+        ("Mein Name ist Müller. Wann?", "Mein Name ist <NAME>. Wann?"),
+        ("Name: Li Wei from Acme", "Name: <NAME> from Acme"),
+        ("Ich heisse Ömer Yılmaz aus Hilden", "Ich heisse <NAME> aus Hilden"),
     ],
 )
 def test_personal_data_is_replaced(text, expected):
@@ -75,6 +81,10 @@ def test_personal_data_is_replaced(text, expected):
         "40000 Euro Gehalt reicht?",
         "Is a B1 certificate enough?",
         "Wo ist das Bürgerbüro in 40210?",
+        "my name is on the lease, is that ok?",
+        "Mein Name ist falsch geschrieben",
+        "Ich bin die neue HR-Managerin",
+        "call me back please",
     ],
 )
 def test_ordinary_questions_are_unchanged(text):
