@@ -35,7 +35,7 @@ from tests.dialogue.moments import DESK_TZ, Moment, local_start
 from tests.dialogue.report import SuiteResult, TurnResult, print_report
 from tests.dialogue.scoring import Context, Observation, check_turn
 from tests.dialogue.store import ConversationStore, add_booking, add_slot, reset_slots
-from tests.dialogue.suite import Conversation, load_suite, merge
+from tests.dialogue.suite import ROOT, Conversation, load_suite, merge
 from tests.mail_sink import running_mail_sink
 
 # The issue's target (issue 12, "Proof"): at least 95 % of all turns pass.
@@ -199,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-rate", type=float, default=None,
                         help=f"exit 1 below this pass rate (the issue's target: {PASS_RATE_TARGET})")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the conversations' folder (e.g. tests/dialogue/followups)")
     args = parser.parse_args(argv)
-    conversations = load_suite(only=args.only)
+    conversations = load_suite(root=args.root, only=args.only)
     print(f"Dialogue suite: {len(conversations)} conversation(s); starting the stack…", flush=True)
     with tempfile.TemporaryDirectory(prefix="dialogue-") as tmp, running_stack(Path(tmp)) as (stack, messages):
         runner = Runner(stack, messages)
