@@ -70,7 +70,7 @@ async def test_no_second_reminder_after_a_restart(database_url, desk_slots, book
         engine = make_engine(database_url)
         try:
             runner = Runner(stack_jobs(make_sessionmaker(engine), settings), clock=lambda: DUE)
-            assert await runner.run_due() == ["reminders"]
+            assert "reminders" in await runner.run_due()
         finally:
             await engine.dispose()
     assert len(sink.messages) == 1
