@@ -14,7 +14,8 @@ BOT_ENV = PROJECT_ROOT / ".venv" / "bot"
 RASA = BOT_ENV / "bin" / "rasa"
 MODELS_DIR = PROJECT_ROOT / "models"
 # Everything that changes the trained model: training data, domain, pipeline, our components.
-MODEL_INPUTS = ("config.yml", "domain.yml", "domain", "data", "rasa_side/nlu", "rasa_side/importer.py")
+MODEL_INPUTS = ("config.yml", "domain.yml", "domain", "data", "knowledge", "rasa_side/nlu",
+                "rasa_side/policies", "rasa_side/importer.py", "rasa_side/knowledge.py")
 
 
 def _files(root: Path) -> list[Path]:
