@@ -7,6 +7,12 @@ Loads the trained model in-process, parses every example under
 images. ``make eval`` passes the model for the current data/config (``bot.tools.model``, app env,
 trains it first if it is missing): this module imports only the stdlib and Rasa.
 
+Sub-answers (issue 13): ``<holdout>/{de,en}/sub/*.yml`` (questions with topic words, labelled
+``<topic>/<sub>``) and ``followup/*.yml`` (follow-ups without topic words, asked after the topic)
+are parsed too and answered the way the running bot answers (rasa_side.policies.topic.choose:
+no topic so far for sub/, the labelled topic for followup/); reported per language: the
+top-level accuracy of sub/ and the share answered with the right sub-answer.
+
 Scoring: the prediction is what the running bot would act on, i.e. after the
 FallbackClassifier. ``nlu_fallback`` counts as wrong for every intent except
 ``out_of_scope`` (for an off-topic question the fallback is a safe answer, the
@@ -103,12 +109,92 @@ def _quiet() -> None:
 
 
 async def _parse_all(model_path: Path, texts: list[str]) -> list[dict[str, Any]]:
+    return (await _parse_with_domain(model_path, texts))[0]
+
+
+async def _parse_with_domain(model_path: Path, texts: list[str]) -> tuple[list[dict], Any]:
     from rasa.core.agent import Agent
 
     _quiet()
 
     agent = Agent.load(str(model_path))
-    return [await agent.parse_message(text) for text in texts]
+    return [await agent.parse_message(text) for text in texts], agent.domain
+
+
+# ---------------------------------------------------------------- sub-answers
+SUB_TARGET = 0.90
+SUB_SPLITS = ("sub", "followup")
+
+
+def load_sub_examples(holdout_dir: Path) -> list[dict[str, Any]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = []
+    for language in LANGUAGES:
+        for split in SUB_SPLITS:
+            for path in sorted((Path(holdout_dir) / language / split).glob("*.yml")):
+                for message in load_data(str(path)).intent_examples:
+                    label = message.get_full_intent()
+                    examples.append({"language": language, "split": split, "label": label,
+                                     "topic": label.split("/")[0], "text": message.get("text"),
+                                     "file": str(path.relative_to(holdout_dir))})
+    return examples
+
+
+def evaluate_subs(model_path: Path, holdout_dir: Path) -> dict[str, Any]:
+    """Top-level and sub-answer accuracy of the sub/ and followup/ splits, per language."""
+    from rasa_side.policies.topic import Knowledge, choose
+
+    examples = load_sub_examples(holdout_dir)
+    if not examples:
+        return {}
+    parsed, domain = asyncio.run(_parse_with_domain(model_path, [e["text"] for e in examples]))
+    knowledge = Knowledge.of(domain)
+    for example, parse in zip(examples, parsed):
+        context = example["topic"] if example["split"] == "followup" else None
+        chosen = choose(knowledge, parse, context)
+        example["intent_predicted"] = (parse.get("intent") or {}).get("name")
+        example["answer"] = chosen[0] if chosen else None
+        example["answered_right"] = example["answer"] == f"utter_{example['label']}"
+    report: dict[str, Any] = {"target": SUB_TARGET, "languages": {}, "errors": []}
+    for language in LANGUAGES:
+        row = {}
+        for split in SUB_SPLITS:
+            subset = [e for e in examples if e["language"] == language and e["split"] == split]
+            if not subset:
+                continue
+            row[split] = {"n": len(subset),
+                          "sub_accuracy": sum(e["answered_right"] for e in subset) / len(subset)}
+            if split == "sub":
+                row[split]["top_level_accuracy"] = sum(
+                    e["intent_predicted"] == e["topic"] for e in subset) / len(subset)
+        both = [e for e in examples if e["language"] == language]
+        row["sub_accuracy"] = sum(e["answered_right"] for e in both) / len(both)
+        report["languages"][language] = row
+    report["errors"] = [{k: e[k] for k in ("language", "split", "text", "label", "answer")}
+                        for e in examples if not e["answered_right"]]
+    report["passed"] = all(r["sub_accuracy"] >= SUB_TARGET for r in report["languages"].values())
+    return report
+
+
+def sub_summary(report: dict[str, Any]) -> str:
+    if not report:
+        return "sub-answers: no sub/ or followup/ examples"
+    lines = ["", "sub-answers (answer as the bot gives it; sub/: no topic before, followup/: "
+             "asked after the topic):",
+             f"{'language':<10}{'sub n':>7}{'top-level':>11}{'sub-answer':>12}"
+             f"{'follow n':>10}{'sub-answer':>12}{'all':>8}"]
+    for language, row in report["languages"].items():
+        sub, follow = row.get("sub", {}), row.get("followup", {})
+        lines.append(f"{language:<10}{sub.get('n', 0):>7}{sub.get('top_level_accuracy', 0):>11.3f}"
+                     f"{sub.get('sub_accuracy', 0):>12.3f}{follow.get('n', 0):>10}"
+                     f"{follow.get('sub_accuracy', 0):>12.3f}{row['sub_accuracy']:>8.3f}")
+    lines.append("wrong answers (first 15):")
+    lines.extend(f"  [{e['language']} {e['split']}] {e['text']!r}: {e['label']} -> {e['answer']}"
+                 for e in report["errors"][:15])
+    verdict = "PASS" if report["passed"] else "BELOW TARGET"
+    lines.append(f"target sub-answer accuracy >= {SUB_TARGET} per language: {verdict}")
+    return "\n".join(lines)
 
 
 def predict(model_path: Path, examples: list[dict[str, Any]]) -> None:
@@ -237,8 +323,10 @@ def main(argv: list[str] | None = None) -> int:
         report["tuning_best"] = best_threshold(report["tuning"])
         cfg = report["fallback"]
         score(examples, cfg["threshold"], cfg["ambiguity_threshold"])  # restore labels
+    report["sub_answers"] = evaluate_subs(model, Path(args.holdout))
     (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(summary(report))
+    print(sub_summary(report["sub_answers"]))
     if args.tune:
         print("\nfallback tuning (threshold, ambiguity: acc_de acc_en oos_as_topic fallback_rate)")
         for row in report["tuning"]:

@@ -34,22 +34,6 @@ def domain_paths(entry: Union[Text, Path]) -> List[Path]:
     return [entry, parts] if entry.is_file() and parts.is_dir() else [entry]
 
 
-def topic_labels(parts: Path) -> dict:
-    """intent -> language -> short name, from domain/intent_labels.yml."""
-    path = parts / "intent_labels.yml"
-    if not path.is_file():
-        return {}
-    data = knowledge.yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out: dict = {}
-    for name, variations in (data.get("responses") or {}).items():
-        for variation in variations:
-            for condition in variation.get("condition") or []:
-                if condition.get("name") == "language":
-                    out.setdefault(name.removeprefix("utter_intent_label_"), {})[
-                        condition["value"]] = variation["text"]
-    return out
-
-
 def knowledge_dir(entry: Union[Text, Path]) -> Path:
     return Path(entry).parent / "knowledge"
 
@@ -66,7 +50,7 @@ class DeskImporter(RasaFileImporter):
         if not topics:
             return domain
         figures = knowledge.load_figures(root / "figures.yml")
-        labels = topic_labels(Path(self._domain_path).parent / PARTS_DIR)
+        labels = knowledge.topic_labels(Path(self._domain_path).parent / PARTS_DIR / "intent_labels.yml")
         return domain.merge(Domain.from_dict(knowledge.domain_part(topics, figures, labels)))
 
     @cached_method

