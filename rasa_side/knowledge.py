@@ -157,7 +157,9 @@ class Topic:
         subs = {}
         for key, s in (data.get("subs") or {}).items():
             subs[key] = Sub(key, {lang: s["button"][lang] for lang in LANGUAGES}, bool(s.get("refer")),
-                            Answer.parse(s["answer"]),
+                            # district / town variants sit beside `answer` or inside it
+                            Answer.parse({"district": s.get("district"), "towns": s.get("towns"),
+                                          **s["answer"]}),
                             {lang: list((s.get("examples") or {}).get(lang) or []) for lang in LANGUAGES},
                             {lang: list((s.get("follow_ups") or {}).get(lang) or []) for lang in LANGUAGES})
         return cls(data["topic"], Answer.parse(overview), list(overview.get("buttons") or []), subs)
@@ -259,7 +261,10 @@ def training_examples(topics: dict[str, Topic]):
 
 # ---------------------------------------------------------------- checks
 def facts_urls(path: Path = FACTS_FILE) -> set[str]:
-    return {u.rstrip(".,;:") for u in urls(path.read_text(encoding="utf-8"))}
+    """Every URL of facts.md; a site named without a scheme ("www.example.de") counts too."""
+    text = path.read_text(encoding="utf-8")
+    sites = {f"https://{m}" for m in re.findall(r"(?<![/\w.])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+", text)}
+    return {u.rstrip(".,;:") for u in urls(text)} | sites
 
 
 def problems(topic: Topic, figures: dict[str, Figure], known_urls: set[str], today: date) -> list[str]:
