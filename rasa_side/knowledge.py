@@ -91,6 +91,12 @@ def expiring(figures: dict[str, Figure], today: date, days: int = 60) -> list[Fi
     return [f for f in figures.values() if f.year == today.year and (end - today).days < days]
 
 
+def to_update(figures: dict[str, Figure], today: date, days: int = 60) -> list[Figure]:
+    """What the staff dashboard lists: expired figures and those expiring within `days`."""
+    due = {f.id for f in expired(figures, today) + expiring(figures, today, days)}
+    return sorted((f for f in figures.values() if f.id in due), key=lambda f: (f.year, f.id))
+
+
 # ---------------------------------------------------------------- text checks
 def words(text: str) -> int:
     """Words as a reader sees them: a Markdown link counts as its title."""

@@ -189,6 +189,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "free_slots": ("Freie Termine", "Free slots"),
     "no_data": ("Noch keine Daten.", "No data yet."),
     "other_series": ("Sonstige", "Other"),
+    "figures_title": ("Jahreswerte, die bald ablaufen", "Yearly figures expiring soon"),
+    "figures_hint": ("Diese Werte in knowledge/figures.yml gelten nur bis zum Ende ihres Jahres "
+                     "(oder sind abgelaufen): bitte prüfen und aktualisieren.",
+                     "These values in knowledge/figures.yml are valid only until the end of "
+                     "their year (or have expired): please check and update them."),
+    "figures_none": ("Kein Jahreswert läuft in den nächsten 60 Tagen ab.",
+                     "No yearly figure expires within the next 60 days."),
+    "figure_name": ("Wert", "Figure"),
+    "figure_value": ("Stand", "Value"),
+    "figure_valid": ("Gültig für", "Valid for"),
+    "figure_source": ("Quelle", "Source"),
     # audit
     "audit_title": ("Protokoll der Änderungen", "Audit log"),
     "when": ("Wann", "When"),

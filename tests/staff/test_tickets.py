@@ -282,3 +282,24 @@ async def test_api_list_without_limit_returns_every_ticket(client, sessionmaker)
     assert len(everything) == 105 and everything[0]["reference"] == "ESD-B0000"
     page = await (await client.get("/staff/api/tickets?limit=10&offset=100", headers=headers)).json()
     assert [t["reference"] for t in page] == [f"ESD-B{n:04d}" for n in range(100, 105)]
+
+
+async def test_dashboard_lists_the_yearly_figures_to_update(client, staff, monkeypatch):
+    from datetime import date
+
+    from rasa_side import knowledge
+
+    year = date.today().year
+    figures = {"old_fee": knowledge.Figure("old_fee", year - 1, "https://example.org/fee",
+                                           {"de": "10 €", "en": "€10"}),
+               "next_fee": knowledge.Figure("next_fee", year + 1, "https://example.org/next",
+                                            {"de": "12 €", "en": "€12"})}
+    monkeypatch.setattr(knowledge, "load_figures", lambda: figures)
+    text = await (await client.get("/staff")).text()
+    section = text[text.index('id="figures"'):]
+    assert "Jahreswerte, die bald ablaufen" in section and "old_fee" in section
+    assert "10 €" in section and 'href="https://example.org/fee"' in section
+    assert "next_fee" not in section
+    monkeypatch.setattr(knowledge, "load_figures", lambda: {"next_fee": figures["next_fee"]})
+    english = await (await client.get("/staff/lang/en?next=/staff")).text()
+    assert "No yearly figure expires within the next 60 days." in english

@@ -1,4 +1,5 @@
-"""Dashboard: status counts, slot counts, hand-offs per week by topic and by language."""
+"""Dashboard: status counts, slot counts, hand-offs per week by topic and by language, and the
+yearly figures of the answers (knowledge/figures.yml) that expire within 60 days."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.web.i18n import translate, ui_language
 from bot.web.keys import SESSIONMAKER
 from bot.web.views.forms import zone
 from bot.web.templating import template, topic_name
+from rasa_side import knowledge  # pure Python + YAML: the figures file's one reader
 
 
 @template("staff/dashboard.html")
@@ -32,6 +34,8 @@ async def dashboard(request: web.Request) -> dict:
                                     other),
         "language_chart": stacked_bars(by_language, lambda key: t(f"lang_{key}"), other),
         "statuses": statuses, "booked": booked, "free": free,
+        "figures": knowledge.to_update(knowledge.load_figures(), now.date()),
+        "lang": lang,
     }
 
 
