@@ -5,6 +5,7 @@ domain/**, and the answers generated from knowledge/) without Rasa.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -93,3 +94,12 @@ def test_the_checks_fail_on_what_they_guard():
     assert knowledge.render("Stand {{x.year}}: {{x}}", old, "de") == "Stand 2025: 1 €"
     with pytest.raises(knowledge.KnowledgeError):
         knowledge.render("{{nope}}", old, "de")
+
+
+def test_german_answers_say_sie():
+    du = re.compile(r"\b(du|dich|dir|dein\w*|kannst|musst|hast|bist)\b", re.IGNORECASE)
+    found = [(name, m.group(0)) for name, variations in RESPONSES.items() for v in variations
+             for c in v.get("condition") or []
+             if c.get("name") == "language" and c.get("value") == "de"
+             for m in [du.search(v.get("text") or "")] if m]
+    assert not found

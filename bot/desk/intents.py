@@ -1,4 +1,5 @@
-"""Which intents the domain declares, and which of them are topics (domain/topics/*.yml).
+"""Which intents the domain declares, and which of them are topics (one knowledge file each,
+knowledge/topics/*.yml, from which rasa_side.knowledge generates the answers).
 
 Read from the domain files on first use and cached: the action server imports `actions/`
 wholesale, so nothing here runs at import time.
@@ -44,10 +45,12 @@ def declared_intents(paths: list[Path]) -> list[str]:
 
 def known_intents(root: Path = PROJECT_ROOT) -> list[str]:
     """Every intent of the domain but the fallback, sorted (what a message may be labelled)."""
-    return sorted(set(declared_intents(domain_paths(root))) - {FALLBACK_INTENT})
+    return sorted((set(declared_intents(domain_paths(root))) | set(topic_intents(root)))
+                  - {FALLBACK_INTENT})
 
 
 @cache
 def topic_intents(root: Path = PROJECT_ROOT) -> tuple[str, ...]:
-    """The topic intents: one per answer file in domain/topics/."""
-    return tuple(declared_intents(sorted((root / "domain" / "topics").glob("*.yml"))))
+    """The topic intents: one per knowledge file in knowledge/topics/, sorted."""
+    names = (read_domain_file(p).get("topic") for p in sorted((root / "knowledge" / "topics").glob("*.yml")))
+    return tuple(n for n in names if isinstance(n, str))
