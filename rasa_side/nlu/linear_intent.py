@@ -30,6 +30,17 @@ _FILE = "linear_intent.skops"
 _TRUSTED = ["scipy.sparse._csr.csr_matrix"]
 
 
+def capped_weights(labels: List[str], ratio: float) -> Optional[Dict[str, float]]:
+    """Class weights that scale each class down to at most `ratio` × the median class size."""
+    counts: Dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    if not counts or not ratio:
+        return None
+    cap = ratio * float(np.median(list(counts.values())))
+    return {label: min(1.0, cap / n) for label, n in counts.items()}
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
@@ -39,7 +50,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # C: inverse regularisation; high because the TF-IDF rows are already L2-normalised.
-        return {"C": 100.0, "max_iter": 3000, "ranking_length": 10}
+        # max_class_ratio: no intent weighs more than this many times the median intent (the
+        # `followup` intent gathers every topic's follow-ups; unweighted, it would win every
+        # unsure message).
+        return {"C": 100.0, "max_iter": 3000, "ranking_length": 10, "max_class_ratio": 3.0}
 
     def __init__(
         self,
@@ -101,7 +115,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         X = self._matrix(examples, fit=True)
         y = [m.get(INTENT) for m in examples]
         model = LogisticRegression(
-            C=self._config["C"], max_iter=self._config["max_iter"], random_state=42
+            C=self._config["C"], max_iter=self._config["max_iter"], random_state=42,
+            class_weight=capped_weights(y, self._config["max_class_ratio"]),
         )
         self._state["model"] = model.fit(X, y)
         self.persist()

@@ -83,26 +83,40 @@ class Knowledge:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Tuned on the held-out sub/ and followup/ splits and tests/dialogue/followups."""
-    # A sub-answer needs this share among its topic's subs.
+    """Tuned on the held-out sub/ and followup/ splits (first split; the blind one checks)."""
+    # A sub-answer of the message's own topic: its share among the topic's subs is at least
+    # `sub_sure`, or at least `sub` while the overview's share stays below `overview`.
+    sub_sure: float = 0.7
     sub: float = 0.5
-    # A follow-up belongs to the conversation's topic with this share of the sub-answer
-    # classifier's mass (below: the topic has no answer to it, utter_<topic>_no_detail).
-    followup_mass: float = 0.01
-    # A message the top level is unsure of (nlu_fallback, or another intent below `unsure`)
-    # is a follow-up with this much mass on the conversation's topic.
-    fallback_mass: float = 0.15
+    overview: float = 0.95
+    # A follow-up's sub-answer needs this share among the conversation topic's subs and this
+    # share of the classifier's mass on that topic (else: utter_<topic>_no_detail).
+    followup: float = 0.3
+    followup_mass: float = 0.005
+    # A message the top level is unsure of (nlu_fallback, or an intent below `unsure`) is a
+    # follow-up with this much mass on the conversation's topic.
+    fallback_mass: float = 0.1
     unsure: float = 0.5
-    # A confident booking request that is a question about the topic ("Brauche ich dafür einen
-    # Termin?") is a follow-up with this much mass.
-    booking_mass: float = 0.5
+    # Another topic's intent stays a follow-up while the conversation's topic has more of the
+    # sub-answer classifier's mass than that topic and a sure sub-answer.
+    stay_sub: float = 0.8
+    # A booking request that is a question about the topic ("Brauche ich dafür einen Termin?").
+    booking_mass: float = 0.3
 
 
 BOOKING_INTENT = "request_human"
 
 
-def _sub(knowledge: Knowledge, topic: str, best: Optional[list], t: Thresholds) -> Optional[str]:
-    if best and best[0] in knowledge.subs[topic] and best[1] >= t.sub:
+def _own_sub(knowledge: Knowledge, topic: str, best: Optional[list], t: Thresholds) -> Optional[str]:
+    if best and best[0] in knowledge.subs[topic] and (
+            best[1] >= t.sub_sure or (best[1] >= t.sub and best[2] < t.overview)):
+        return f"utter_{topic}/{best[0]}"
+    return None
+
+
+def _context_sub(knowledge: Knowledge, topic: str, best: Optional[list], share: float,
+                 mass: float) -> Optional[str]:
+    if best and best[0] in knowledge.subs[topic] and best[1] >= share and best[3] >= mass:
         return f"utter_{topic}/{best[0]}"
     return None
 
@@ -114,28 +128,32 @@ def choose(knowledge: Knowledge, parse: Dict[str, Any], context: Optional[str],
     confidence = (parse.get("intent") or {}).get("confidence") or 0.0
     subs = parse.get(SUB_ANSWERS) or {}
     in_context = context in knowledge.subs
-    mass = subs[context][3] if in_context and context in subs else 0.0
-    if intent in knowledge.subs and not (in_context and intent != context
-                                         and confidence < t.unsure and mass >= t.fallback_mass):
+    here = subs.get(context) if in_context else None
+    mass = here[3] if here else 0.0
+    if intent in knowledge.subs:
+        if in_context and intent != context:
+            other = subs.get(intent)
+            stay = _context_sub(knowledge, context, here, t.stay_sub, t.fallback_mass)
+            if stay and (confidence < t.unsure or mass > (other[3] if other else 0.0)):
+                return stay, context
         asked = next((e.get("value") for e in parse.get("entities") or []
                       if e.get("entity") == SUB_ENTITY), None)
         if asked in knowledge.subs[intent]:
             return f"utter_{intent}/{asked}", intent
         best = subs.get(intent)
-        sub = _sub(knowledge, intent, best, t)
-        # Asked again about the topic just answered: the specific answer, never the same one.
-        if sub and (intent == context or best[1] * (1 - best[2]) > best[2]):
-            return sub, intent
-        return f"utter_{intent}", intent
+        # Asked again about the topic just answered: the specific answer, not the same one.
+        sub = _context_sub(knowledge, intent, best, t.followup, 0.0) if intent == context \
+            else _own_sub(knowledge, intent, best, t)
+        return (sub or f"utter_{intent}"), intent
     if intent == FOLLOWUP_INTENT and not in_context:
         return NO_TOPIC, None
     if not in_context:
         return None
-    sub = _sub(knowledge, context, subs.get(context), t)
     if intent == FOLLOWUP_INTENT:
-        return (sub if sub and mass >= t.followup_mass else f"utter_{context}_no_detail"), context
-    unsure = intent == FALLBACK_INTENT or confidence < t.unsure
-    if sub and unsure and mass >= t.fallback_mass:
+        sub = _context_sub(knowledge, context, here, t.followup, t.followup_mass)
+        return (sub or f"utter_{context}_no_detail"), context
+    sub = _context_sub(knowledge, context, here, t.sub, t.fallback_mass)
+    if sub and (intent == FALLBACK_INTENT or confidence < t.unsure):
         return sub, context
     if sub and intent == BOOKING_INTENT and mass >= t.booking_mass \
             and "?" in (parse.get("text") or ""):
