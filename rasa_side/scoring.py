@@ -24,9 +24,15 @@ def decide(ranking: list[tuple[str, float]], threshold: float, ambiguity: float)
     return top
 
 
+# A first message classified as a follow-up gets "which topic do you mean?" (no topic yet):
+# as safe as the fallback for an off-topic question, wrong for every other intent.
+FOLLOWUP = "followup"
+
+
 def scored_label(truth: str, predicted: str) -> str:
-    """The label used for scoring: fallback on an off-topic question is accepted."""
-    if predicted == FALLBACK and truth in FALLBACK_OK:
+    """The label used for scoring: fallback (or "which topic?") on an off-topic question is
+    accepted."""
+    if predicted in (FALLBACK, FOLLOWUP) and truth in FALLBACK_OK:
         return truth
     return predicted
 

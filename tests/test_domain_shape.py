@@ -7,27 +7,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 
 from rasa_side import knowledge
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _responses() -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for path in [ROOT / "domain.yml", *sorted((ROOT / "domain").rglob("*.yml"))]:
-        out.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
-    generated = knowledge.domain_part(knowledge.load_topics(), knowledge.load_figures(),
-                                      knowledge.topic_labels())
-    out.update(generated["responses"])
-    return out
+from tests.domain_files import responses
 
 
-RESPONSES = _responses()
+RESPONSES = responses()
 TEXTS = [(name, i, v.get("text") or "") for name, vs in RESPONSES.items() for i, v in enumerate(vs)]
 
 

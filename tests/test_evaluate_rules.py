@@ -15,6 +15,9 @@ def test_fallback_is_wrong_for_topics_but_fine_for_out_of_scope():
     assert scored_label("tax_id", FALLBACK) == FALLBACK
     assert scored_label("out_of_scope", FALLBACK) == "out_of_scope"
     assert scored_label("out_of_scope", "tax_id") == "tax_id"
+    # "which topic do you mean?" is as safe as the fallback for an off-topic question only
+    assert scored_label("out_of_scope", "followup") == "out_of_scope"
+    assert scored_label("tax_id", "followup") == "followup"
 
 
 def test_best_threshold_maximises_the_worse_language():

@@ -1,14 +1,18 @@
 """Second-level classifier: which sub-answer of a topic a message asks for (issue 13; bot env).
 
-The same TF-IDF + logistic regression as the intent classifier (its features), twice: one model
-for which topic a message is about at all (every knowledge topic, and "_none" for every other
-intent's examples: booking, small talk), and one per topic for which of its answers, over
-"<sub>" (the knowledge files' examples and follow-ups) and "_overview" (the topic intent's own
-examples: the topic in general). The top level stays the contract intent; this component only
-adds `sub_answers` to the parse result, per knowledge topic:
+The same TF-IDF + logistic regression as the intent classifier (its features, its training),
+over labels "<topic>/<sub>" (the knowledge files' examples and follow-ups) and
+"<topic>/_overview" (the topic intent's own examples: the topic in general) and "_none/_none"
+(every other intent's examples: booking, small talk, so a topic's share means something). The top level
+stays the contract intent; this component only adds `sub_answers` to the parse result:
 
-    {"blue_card": ["salary", 0.81, 0.07, 0.64], …}
-    best sub, its share among the topic's subs, the overview's share, the topic's mass.
+    {"blue_card": ["salary", 0.81, 0.07, 0.64], …}  # per knowledge topic:
+    best sub, its share among the topic's subs, the overview's share among all the topic's
+    labels, the topic's share of all labels.
+
+Measured against one model per topic (trained on that topic's examples only): on the
+held-out sub/ split that chose the overview far more often (sub-answer accuracy 0.51 vs 0.85 on
+the first split), with no gain on follow-ups, so one model over all labels it is.
 
 The policy (rasa_side.policies.topic) reads it for the topic of the message or, for a
 follow-up without topic words, for the topic of the conversation.
@@ -16,6 +20,7 @@ follow-up without topic words, for the topic of the conversation.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any, Dict, List, Text
 
 import numpy as np
@@ -53,49 +58,39 @@ class SubAnswerClassifier(LinearIntentClassifier):
         examples = labelled + rest
         if not labelled:
             return self._resource
-        y = np.array([m.get(SUB_LABEL) or (f"{m.get(INTENT)}/{OVERVIEW}" if m.get(INTENT) in topics
-                                           else NONE) for m in examples])
+        y = [m.get(SUB_LABEL) or (f"{m.get(INTENT)}/{OVERVIEW}" if m.get(INTENT) in topics else NONE)
+             for m in examples]
         X = self._matrix(examples, fit=True)
-
-        def fit(rows, labels):
-            model = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
-                                       random_state=42)
-            return model.fit(X[rows], labels)
-
-        # Which topic (its share of the mass: how much a message is about it at all) …
-        topic_of = np.array([label.split("/")[0] for label in y])
-        self._state["model"] = fit(np.arange(len(y)), topic_of)
-        # … and, per topic, which of its answers (trained on that topic's examples only, so
-        # "was kostet das?" means that topic's costs).
-        self._state["per_topic"] = {
-            topic: fit(np.flatnonzero(topic_of == topic), y[topic_of == topic])
-            for topic in sorted(topics)}
+        model = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
+                                   random_state=42)
+        self._state["model"] = model.fit(X, y)
         self.persist()
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         if not self._state or not messages:
             return messages
+        model = self._state["model"]
         features = self._matrix(messages)
-        masses = self._state["model"].predict_proba(features)
-        topics = [str(c) for c in self._state["model"].classes_]
-        within = {topic: (model.classes_, model.predict_proba(features))
-                  for topic, model in self._state["per_topic"].items()}
-        for i, (message, known) in enumerate(zip(messages, features.getnnz(axis=1))):
-            mass = dict(zip(topics, masses[i]))
-            answers = {t: summarise([str(c).split("/", 1)[1] for c in classes], rows[i], mass.get(t, 0.0))
-                       for t, (classes, rows) in within.items()}
-            message.set(SUB_ANSWERS, {t: a for t, a in answers.items() if a} if known else {},
-                        add_to_output=True)
+        probabilities = model.predict_proba(features)
+        labels = [str(c).split("/", 1) for c in model.classes_]
+        for message, known, row in zip(messages, features.getnnz(axis=1), probabilities):
+            message.set(SUB_ANSWERS, summarise(labels, row) if known else {}, add_to_output=True)
         return messages
 
 
-def summarise(subs: List[str], row: np.ndarray, mass: float) -> list:
-    """[best sub, its share among the subs, the overview's share, the topic's mass]."""
-    shares = dict(zip(subs, (float(p) for p in row)))
-    overview = shares.pop(OVERVIEW, 0.0)
-    if not shares:
-        return []
-    best = max(shares, key=shares.get)
-    return [best, round(shares[best] / ((1.0 - overview) or 1.0), 4), round(overview, 4),
-            round(mass, 4)]
+def summarise(labels: List[List[str]], row: np.ndarray) -> Dict[str, list]:
+    per_topic: Dict[str, Dict[str, float]] = defaultdict(dict)
+    for (topic, sub), p in zip(labels, row):
+        per_topic[topic][sub] = float(p)
+    out = {}
+    per_topic.pop(NONE.split("/")[0], None)
+    for topic, subs in per_topic.items():
+        total = sum(subs.values())
+        overview = subs.pop(OVERVIEW, 0.0)
+        if not subs or total <= 0:
+            continue
+        best = max(subs, key=subs.get)
+        out[topic] = [best, round(subs[best] / (total - overview or 1.0), 4),
+                      round(overview / total, 4), round(total, 4)]
+    return out

@@ -1,4 +1,4 @@
-"""Hand-built Trackers and the real domain (domain/*.yml) for action tests: what the action
+"""Hand-built Trackers and the real domain (domain/*.yml and knowledge/) for action tests: what the action
 server would pass to an action after the user said something."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.domain_files import domain_files
+from tests.domain_files import domain_files, responses
 
 
 def load_domain() -> dict[str, Any]:
@@ -16,6 +16,7 @@ def load_domain() -> dict[str, Any]:
     for part in domain_files().values():
         for key in domain:
             domain[key].update(part.get(key) or {})
+    domain["responses"] = responses()  # with the answers generated from knowledge/
     return domain
 
 
