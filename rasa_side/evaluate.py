@@ -200,8 +200,16 @@ def sub_summary(report: dict[str, Any]) -> str:
 def predict(model_path: Path, examples: list[dict[str, Any]]) -> None:
     """Adds raw ranking and entities to each example (in place)."""
     parsed = asyncio.run(_parse_all(model_path, [e["text"] for e in examples]))
+    from rasa_side.knowledge import named_topic
+
     for example, result in zip(examples, parsed):
-        example["ranking"] = _raw_ranking(result)[:3]
+        ranking = _raw_ranking(result)
+        # What the bot acts on: a "follow-up" that names a topic is that topic (no context
+        # yet: a held-out example is a first message; rasa_side.policies.topic does the same).
+        named = named_topic(ranking[0][0] if ranking else None, result.get("sub_answers") or {})
+        if named:
+            ranking = [(named, ranking[0][1])] + [r for r in ranking[1:] if r[0] != named]
+        example["ranking"] = ranking[:3]
         example["predicted_entities"] = [
             {"entity": e["entity"], "value": str(e.get("value"))}
             for e in result.get("entities") or []

@@ -265,6 +265,20 @@ def training_examples(topics: dict[str, Topic]):
                     yield text, FOLLOWUP_INTENT, f"{topic.name}/{key}", lang
 
 
+# ---------------------------------------------------------------- follow-ups
+TOPIC_MASS = 0.5  # a "follow-up" with this much of the sub-answer mass on one topic names it
+
+
+def named_topic(intent: str | None, sub_answers: dict, context_mass: float = 0.0) -> str | None:
+    """The topic a message the top level calls a follow-up is about after all ("the Volksbank
+    turned me away, who can I turn to?" → bank_account), unless it fits the conversation's
+    topic: the sub-answer classifier's mass (rasa_side.nlu.sub_answer) decides."""
+    if intent != FOLLOWUP_INTENT or not sub_answers:
+        return None
+    topic, best = max(sub_answers.items(), key=lambda item: item[1][3])
+    return topic if best[3] >= TOPIC_MASS and best[3] > 10 * context_mass else None
+
+
 # ---------------------------------------------------------------- checks
 def facts_urls(path: Path = FACTS_FILE) -> set[str]:
     """Every URL of facts.md; a site named without a scheme ("www.example.de") counts too."""

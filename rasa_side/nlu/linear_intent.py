@@ -30,15 +30,21 @@ _FILE = "linear_intent.skops"
 _TRUSTED = ["scipy.sparse._csr.csr_matrix"]
 
 
-def capped_weights(labels: List[str], ratio: float) -> Optional[Dict[str, float]]:
-    """Class weights that scale each class down to at most `ratio` × the median class size."""
+def capped_weights(labels: List[str], ratio: float,
+                   ratios: Optional[Dict[str, float]] = None) -> Optional[Dict[str, float]]:
+    """Class weights that scale each class down to at most `ratio` × the median class size
+    (`ratios`: that class to exactly its ratio × the median)."""
     counts: Dict[str, int] = {}
     for label in labels:
         counts[label] = counts.get(label, 0) + 1
     if not counts or not ratio:
         return None
-    cap = ratio * float(np.median(list(counts.values())))
-    return {label: min(1.0, cap / n) for label, n in counts.items()}
+    median = float(np.median(list(counts.values())))
+    weights = {label: min(1.0, ratio * median / n) for label, n in counts.items()}
+    for label, share in (ratios or {}).items():
+        if label in counts:
+            weights[label] = share * median / counts[label]
+    return weights
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -53,7 +59,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # max_class_ratio: no intent weighs more than this many times the median intent (the
         # `followup` intent gathers every topic's follow-ups; weighted more, it takes topic
         # questions: measured on the held-out splits, README "Knowledge answers").
-        return {"C": 100.0, "max_iter": 3000, "ranking_length": 10, "max_class_ratio": 1.0}
+        # weight_ratios: an intent's weight relative to the median intent (after the cap):
+        # `followup` only half, so a topic question with few topic words keeps its topic.
+        return {"C": 100.0, "max_iter": 3000, "ranking_length": 10, "max_class_ratio": 1.0,
+                "weight_ratios": {"followup": 0.5}}
 
     def __init__(
         self,
@@ -116,7 +125,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         y = [m.get(INTENT) for m in examples]
         model = LogisticRegression(
             C=self._config["C"], max_iter=self._config["max_iter"], random_state=42,
-            class_weight=capped_weights(y, self._config["max_class_ratio"]),
+            class_weight=capped_weights(y, self._config["max_class_ratio"],
+                                        self._config["weight_ratios"]),
         )
         self._state["model"] = model.fit(X, y)
         self.persist()

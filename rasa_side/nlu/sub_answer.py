@@ -27,7 +27,7 @@ import numpy as np
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -44,8 +44,7 @@ class SubAnswerClassifier(LinearIntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # topic_mass: a "follow-up" with this much of the mass on one topic names that topic.
-        return {"C": 30.0, "max_iter": 3000, "ranking_length": 0, "topic_mass": 0.5}
+        return {"C": 30.0, "max_iter": 3000, "ranking_length": 0}
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -78,24 +77,7 @@ class SubAnswerClassifier(LinearIntentClassifier):
         for message, known, row in zip(messages, features.getnnz(axis=1), probabilities):
             answers = summarise(labels, row) if known else {}
             message.set(SUB_ANSWERS, answers, add_to_output=True)
-            resolve_followup(message, answers, self._config["topic_mass"])
         return messages
-
-
-def resolve_followup(message: Message, answers: Dict[str, list], minimum: float) -> None:
-    """A message the top level calls a follow-up (no topic words, it thinks) that this
-    classifier puts mostly on one topic is about that topic ("the Volksbank turned me away,
-    who can I turn to?" → bank_account): its intent becomes the topic."""
-    intent = message.get(INTENT) or {}
-    if intent.get("name") != FOLLOWUP_INTENT or not answers:
-        return
-    topic, best = max(answers.items(), key=lambda item: item[1][3])
-    if best[3] < minimum:
-        return
-    resolved = {"name": topic, "confidence": max(float(intent.get("confidence") or 0.0), best[3])}
-    ranking = [resolved] + [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != topic]
-    message.set(INTENT, resolved, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def summarise(labels: List[List[str]], row: np.ndarray) -> Dict[str, list]:

@@ -31,7 +31,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_side.knowledge import BOOK_PAYLOAD, FOLLOWUP_INTENT, SUB_ENTITY, VARIANT_SLOT
+from rasa_side.knowledge import BOOK_PAYLOAD, FOLLOWUP_INTENT, SUB_ENTITY, VARIANT_SLOT, named_topic
 from rasa_side.nlu.sub_answer import SUB_ANSWERS
 
 CONTEXT_SLOT = "context_topic"
@@ -133,6 +133,9 @@ def choose(knowledge: Knowledge, parse: Dict[str, Any], context: Optional[str],
     in_context = context in knowledge.subs
     here = subs.get(context) if in_context else None
     mass = here[3] if here else 0.0
+    named = named_topic(intent, subs, mass)
+    if named in knowledge.subs:
+        intent = named
     if intent in knowledge.subs:
         if in_context and intent != context:
             other = subs.get(intent)
