@@ -266,7 +266,7 @@ def training_examples(topics: dict[str, Topic]):
 
 
 # ---------------------------------------------------------------- follow-ups
-TOPIC_MASS = 0.5  # a "follow-up" with this much of the sub-answer mass on one topic names it
+TOPIC_MASS = 0.3  # a "follow-up" with this much of the sub-answer mass on one topic names it
 
 
 def named_topic(intent: str | None, sub_answers: dict, context_mass: float = 0.0) -> str | None:

@@ -33,6 +33,7 @@ def test_it_ranks_above_the_rule_policy(out):
     ("follow-up in context", "utter_blue_card/salary", []),
     ("follow-up without an answer", "utter_blue_card_no_detail", []),
     ("follow-up without a topic", "utter_followup_no_topic", []),
+    ("follow-up that names a topic", "utter_blue_card/salary", [["context_topic", "blue_card"]]),
     # never the overview twice
     ("same topic again", "utter_blue_card/salary", []),
     ("unsure message in context", "utter_blue_card/salary", []),
@@ -65,4 +66,9 @@ def test_predictions(out, case, action, events):
     ("/goodbye", "goodbye"),  # a button
 ])
 def test_the_evidence_gate(out, text, intent):
-    assert out["gate"][text] == intent
+    assert out["gate"][text][0] == intent
+
+
+def test_a_topic_asked_follow_up_style_is_no_ambiguity(out):
+    # intent 0.8 and followup 0.15 next to it: one intent, 0.95, for the fallback
+    assert out["gate"]["what is the average additional contribution?"] == ["health_insurance", 0.95]

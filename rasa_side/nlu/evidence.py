@@ -4,6 +4,10 @@ A goodbye or a "no" is never a question ("und wie lange gilt die?" is no goodbye
 switch_language needs a language named, cancel_booking a booking or cancelling word. Without
 it the next intent of the classifier's ranking takes over (its own confidence, so a weak one
 still ends in the FallbackClassifier). Runs after the intent classifier, before the fallback.
+
+An intent followed by `followup` in the ranking is that intent asked follow-up style ("what is
+the average additional contribution?" → health_insurance 0.47, followup 0.43): the two are no
+rivals, so the follow-up's confidence joins the intent's and the fallback sees no ambiguity.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+FOLLOWUP = "followup"
 _QUESTION = re.compile(r"\?")
 _LANGUAGE = re.compile(r"deutsch|englisch|english|german|sprache|language|sprech|speak|spricht|sprichst",
                        re.IGNORECASE)
@@ -52,11 +57,21 @@ class EvidenceGate(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
-            if text.startswith("/") or not without_evidence(intent, text):
-                continue  # a button payload is evidence enough
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if not without_evidence(r.get("name"), text)]
+            before = list(message.get(INTENT_RANKING_KEY) or [])
+            ranking = before
+            if not text.startswith("/") and without_evidence(intent, text):  # a button is evidence
+                ranking = [r for r in ranking if not without_evidence(r.get("name"), text)]
+            ranking = joined_followup(ranking)
+            if ranking == before:
+                continue
             message.set(INTENT, ranking[0] if ranking else {"name": None, "confidence": 0.0},
                         add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+
+def joined_followup(ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    if len(ranking) < 2 or ranking[1].get("name") != FOLLOWUP or ranking[0].get("name") == FOLLOWUP:
+        return ranking
+    top = {**ranking[0], "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}
+    return [top, *ranking[2:]]

@@ -100,7 +100,8 @@ CASES = {
     "follow-up in context": tracker(user("followup", subs=SALARY), slots=[("context_topic", "blue_card")]),
     "follow-up without an answer": tracker(
         user("followup", subs={"blue_card": ["salary", 0.6, 0.1, 0.001]}), slots=[("context_topic", "blue_card")]),
-    "follow-up without a topic": tracker(user("followup", subs=SALARY)),
+    "follow-up without a topic": tracker(user("followup", subs={"blue_card": ["salary", 0.95, 0.02, 0.1]})),
+    "follow-up that names a topic": tracker(user("followup", subs=SALARY)),
     "same topic again": tracker(user("blue_card", subs={"blue_card": ["salary", 0.4, 0.9, 0.9]}),
                                 slots=[("context_topic", "blue_card")]),
     "unsure message in context": tracker(user("nlu_fallback", 0.3, subs=SALARY),
@@ -147,7 +148,7 @@ def gate(texts):
         message.set("intent_ranking", [{"name": intent, "confidence": 0.8},
                                        {"name": runner_up, "confidence": 0.15}])
         component.process([message])
-        out[text] = message.get("intent")["name"]
+        out[text] = [message.get("intent")["name"], round(message.get("intent")["confidence"], 2)]
     return out
 
 
@@ -167,7 +168,8 @@ def main(storage_dir: str) -> None:
                       ("Geht das?", "switch_language", "followup"),
                       ("Ich möchte meinen Termin absagen", "cancel_booking", "request_human"),
                       ("Kann ich die Versicherung wechseln?", "cancel_booking", "health_insurance"),
-                      ('/goodbye', "goodbye", "followup")]),
+                      ('/goodbye', "goodbye", "followup"),
+                      ("what is the average additional contribution?", "health_insurance", "followup")]),
     }))
 
 
