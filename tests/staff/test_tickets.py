@@ -296,6 +296,7 @@ async def test_dashboard_lists_the_yearly_figures_to_update(client, staff, monke
                                             {"de": "12 €", "en": "€12"})}
     monkeypatch.setattr(knowledge, "load_figures", lambda: figures)
     text = await (await client.get("/staff")).text()
+    assert text.index("</title>") < text.index('id="figures"')  # in the page, not its title
     section = text[text.index('id="figures"'):]
     assert "Jahreswerte, die bald ablaufen" in section and "old_fee" in section
     assert "10 €" in section and 'href="https://example.org/fee"' in section
