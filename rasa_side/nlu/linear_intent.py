@@ -132,13 +132,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.persist()
         return self._resource
 
+    def _rows(self, messages: List[Message]):
+        """(message, any feature seen in training?, class probabilities) per message."""
+        features = self._matrix(messages)
+        probabilities = self._state["model"].predict_proba(features)
+        return zip(messages, features.getnnz(axis=1), probabilities)
+
     def process(self, messages: List[Message]) -> List[Message]:
         if not self._state or not messages:
             return messages
         model = self._state["model"]
-        features = self._matrix(messages)
-        probabilities = model.predict_proba(features)
-        for message, known, row in zip(messages, features.getnnz(axis=1), probabilities):
+        for message, known, row in self._rows(messages):
             if not known:
                 # No feature seen in training: the probabilities would only be the class
                 # priors, so claim nothing and let the FallbackClassifier take over.

@@ -70,11 +70,8 @@ class SubAnswerClassifier(LinearIntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if not self._state or not messages:
             return messages
-        model = self._state["model"]
-        features = self._matrix(messages)
-        probabilities = model.predict_proba(features)
-        labels = [str(c).split("/", 1) for c in model.classes_]
-        for message, known, row in zip(messages, features.getnnz(axis=1), probabilities):
+        labels = [str(c).split("/", 1) for c in self._state["model"].classes_]
+        for message, known, row in self._rows(messages):
             answers = summarise(labels, row) if known else {}
             message.set(SUB_ANSWERS, answers, add_to_output=True)
         return messages

@@ -18,15 +18,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.constants import POLICY_PRIORITY
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_side.policies.rule_based import RuleBasedPolicy
 from rasa_side.nlu.detect import conversation_language
 
 SLOT = "language"
@@ -35,22 +34,13 @@ SLOT = "language"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class LanguagePolicy(Policy):
+class LanguagePolicy(RuleBasedPolicy):
     """Abstains from predicting actions; sets `language` on the user message's first prediction."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # Below every built-in policy: were all predictions zero, a real one still wins.
         return {POLICY_PRIORITY: 0}
-
-    def train(
-        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        """Nothing to learn. The (empty) resource is written so that the model loads it
-        like any trained policy's."""
-        with self._model_storage.write_to(self._resource):
-            pass
-        return self._resource
 
     def predict_action_probabilities(
         self,

@@ -22,15 +22,14 @@ from functools import cached_property
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.constants import POLICY_PRIORITY
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_side.policies.rule_based import RuleBasedPolicy
 from rasa_side.knowledge import BOOK_PAYLOAD, FOLLOWUP_INTENT, SUB_ENTITY, VARIANT_SLOT, named_topic
 from rasa_side.nlu.sub_answer import SUB_ANSWERS
 
@@ -183,7 +182,7 @@ def _last_answer(tracker: DialogueStateTracker) -> Optional[str]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class TopicPolicy(Policy):
+class TopicPolicy(RuleBasedPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # Above RulePolicy (6): its answer wins over the one-answer-per-topic rules.
@@ -192,12 +191,6 @@ class TopicPolicy(Policy):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._knowledge: Optional[tuple] = None
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
-              **kwargs: Any) -> Resource:
-        with self._model_storage.write_to(self._resource):
-            pass
-        return self._resource
 
     def _known(self, domain: Domain) -> Knowledge:
         if self._knowledge is None or self._knowledge[0] is not domain:

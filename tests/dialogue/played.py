@@ -1,6 +1,6 @@
 """A dialogue set played once through the test session's stack, with its printed report.
 
-Shared by the suites' tests (test_followups.py; test_suite.py's fixture is the same steps).
+Shared by the suites' tests (test_suite.py, test_followups.py).
 """
 
 from __future__ import annotations

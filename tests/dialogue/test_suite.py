@@ -7,30 +7,17 @@ the measured rate (tests/dialogue/runner.py). `make eval-dialogue` prints the sa
 
 from __future__ import annotations
 
-import asyncio
-import io
-
 import pytest
 
-from bot.tools.seed import seed
-from tests.dialogue.report import SuiteResult, print_report
-from tests.dialogue.runner import PASS_RATE_FLOOR, PASS_RATE_TARGET, Runner
+from tests.dialogue.played import play_and_report
+from tests.dialogue.report import SuiteResult
+from tests.dialogue.runner import PASS_RATE_FLOOR, PASS_RATE_TARGET
 from tests.dialogue.suite import LANGUAGES, load_suite
 
 
 @pytest.fixture(scope="module")
 def suite_result(stack, mail_sink) -> tuple[SuiteResult, str]:
-    runner = Runner(stack, mail_sink.messages)
-    try:
-        result = runner.run(load_suite())
-    finally:
-        runner.close()
-        # The suite empties the slot table per conversation; leave the demo slots behind.
-        asyncio.run(seed(stack.settings.database_url, stack.settings.timezone))
-    out = io.StringIO()
-    print_report(result, out)
-    print(out.getvalue())
-    return result, out.getvalue()
+    return play_and_report(stack, mail_sink.messages, load_suite())
 
 
 def test_the_runner_plays_every_turn_of_every_conversation(suite_result):
