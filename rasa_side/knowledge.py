@@ -35,14 +35,11 @@ SUB_ENTITY = "sub"
 FOLLOWUP_INTENT = "followup"
 OVERVIEW = "_overview"  # the sub-answer classifier's label for "the topic in general"
 BOOK_PAYLOAD = "/request_human"
-BOOK_TITLE = {"de": "Beratung buchen", "en": "Book a consultation"}
-# utter_<topic>_no_detail: a follow-up this topic has no answer for. {label}: the topic.
-NO_DETAIL = {
-    "de": "Dazu habe ich zum Thema {label} keine gesicherte Auskunft. Das klären wir gern "
-          "in einer kostenlosen Beratung, oder wählen Sie eine dieser Fragen:",
-    "en": "I have no verified answer to that on {label}. We are happy to clarify it in a "
-          "free consultation, or pick one of these questions:",
-}
+WORDING_FILE = ROOT / "knowledge" / "wording.yml"
+# The shared wording (book button, "no detail" answer) per language, from knowledge/wording.yml.
+_WORDING = yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
+BOOK_TITLE = _WORDING["book_title"]
+NO_DETAIL = _WORDING["no_detail"]
 
 _FIGURE = re.compile(r"\{\{\s*([a-z0-9_]+)(\.year)?\s*\}\}")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
